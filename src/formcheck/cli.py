@@ -1,0 +1,182 @@
+"""Command line: `formcheck analyze | models | samples`. A thin layer over analyze_video()."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ log lines
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import sys  # noqa: E402
+from enum import Enum  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Annotated  # noqa: E402
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import (  # noqa: E402
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table  # noqa: E402
+from rich.text import Text  # noqa: E402
+
+from formcheck import __version__  # noqa: E402
+from formcheck.errors import FormcheckError  # noqa: E402
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="formcheck — check running form from a phone video.")
+console = Console(stderr=True)
+out_console = Console()
+INTERNAL_ERROR_EXIT = 70
+
+
+class ViewChoice(str, Enum):
+    auto = "auto"
+    side_left = "side_left"
+    side_right = "side_right"
+    rear = "rear"
+    front = "front"
+
+
+class ModelChoice(str, Enum):
+    lite = "lite"
+    full = "full"
+    heavy = "heavy"
+
+
+class FramesPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:5.1f} frames/s" if speed else "  …  frames/s", style="cyan")
+
+
+def _fail(exc: FormcheckError) -> None:
+    console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+def _run_guarded(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """Run a command body: known errors → message + exit code; others → short message."""
+    try:
+        return fn(*args, **kwargs)
+    except FormcheckError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if os.environ.get("FORMCHECK_DEBUG"):
+            raise
+        console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+                      "  → This is a bug in formcheck. Re-run with FORMCHECK_DEBUG=1 for details "
+                      "and report it with the command you ran.")
+        raise typer.Exit(INTERNAL_ERROR_EXIT) from None
+
+
+@app.command()
+def analyze(
+    video: Annotated[str, typer.Argument(help="Video file, or sample:NAME (see `samples`).")],
+    out: Annotated[Path | None, typer.Option(help="Output folder (default "
+                                             "formcheck-out/<video name>).")] = None,
+    model: Annotated[ModelChoice, typer.Option(help="Pose model size.")] = ModelChoice.full,
+    height_cm: Annotated[float | None, typer.Option(min=100, max=230,
+                                                    help="Runner's height, for cm.")] = None,
+    view: Annotated[ViewChoice, typer.Option(help="Camera view; auto detects it.")
+                    ] = ViewChoice.auto,
+) -> None:
+    """Analyse one running video: foot strikes, per-stride metrics, summary."""
+    _run_guarded(_analyze, video, out, model, height_cm, view)
+
+
+def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float | None,
+             view: ViewChoice) -> None:
+    from formcheck.io.results import prepare_output_dir, write_results
+    from formcheck.pipeline import AnalyzeOptions, analyze_video
+    from formcheck.report.terminal import render_summary
+    from formcheck.samples import resolve_video_argument
+    from formcheck.view import View
+
+    path = resolve_video_argument(video)
+    out_dir = out or Path("formcheck-out") / path.stem
+    prepare_output_dir(out_dir)  # fail before minutes of work, not after
+    options = AnalyzeOptions(model=model.value, height_cm=height_cm,
+                             view=None if view is ViewChoice.auto else View(view.value))
+    with Progress(TextColumn("[bold]pose[/]"), BarColumn(), MofNCompleteColumn(),
+                  FramesPerSecond(), TimeRemainingColumn(), console=console,
+                  transient=True) as progress:
+        task = progress.add_task("pose", total=None)
+
+        def on_frame(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=max(total, done))
+
+        analysis = analyze_video(path, options, progress=on_frame)
+    written = write_results(analysis, out_dir)
+    render_summary(analysis, out_console)
+    out_console.print("wrote " + ", ".join(str(p) for p in written))
+
+
+models_app = typer.Typer(help="List, verify and fetch the pose models.", no_args_is_help=False,
+                         invoke_without_command=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback()
+def models_list(ctx: typer.Context) -> None:
+    """List the models, where each is found and whether its checksum is accepted."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from formcheck.models import REGISTRY, find_local, search_dirs, verify
+
+    table = Table(title="Pose models")
+    for col in ("name", "ms/frame (2 cores)", "file", "status"):
+        table.add_column(col)
+    for spec in REGISTRY.values():
+        path = find_local(spec)
+        if path is None:
+            status = "[yellow]not found[/] (run `formcheck models fetch " + spec.name + "`)"
+        else:
+            try:
+                status = "[green]ok[/] " + verify(spec, path)
+            except FormcheckError as exc:
+                status = f"[red]bad[/] {exc.message}"
+        table.add_row(spec.name, f"{spec.ms_per_frame_2core:.0f}", str(path or "–"), status)
+    out_console.print(table)
+    out_console.print("searched: " + ", ".join(str(d) for d in search_dirs()))
+
+
+@models_app.command("fetch")
+def models_fetch(name: Annotated[ModelChoice, typer.Argument()] = ModelChoice.full) -> None:
+    """Download a model from Google's official URL into the cache and verify it."""
+    from formcheck.models import resolve_model
+
+    path = _run_guarded(resolve_model, name.value)
+    out_console.print(f"{name.value}: {path}")
+
+
+@app.command()
+def samples() -> None:
+    """List the sample clips (use one as `formcheck analyze sample:NAME`)."""
+    from formcheck.samples import load_manifest
+
+    table = Table(title="Sample clips")
+    for col in ("name", "licence", "description"):
+        table.add_column(col)
+    for s in load_manifest():
+        table.add_row(f"sample:{s.name}", s.licence, s.description)
+    out_console.print(table)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out_console.print(f"formcheck {__version__}")
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

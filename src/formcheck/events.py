@@ -1,0 +1,174 @@
+"""Gait events: initial contact (IC) and toe-off (TO) per foot, from the foot's height.
+
+Method (side view; works on treadmill and overground):
+1. The foot's lowest image point (heel or toe, whichever is lower) is tracked per foot.
+2. A local ground line is the high percentile of both feet's lowest points over a sliding
+   window of ~1.5 s (robust to slow camera tilt and panning).
+3. A foot is on the ground while its lowest point is within `contact_height_leg` leg lengths
+   of that line; runs of contact give candidate stances.
+4. Each stance is refined against its own plateau (the median lowest point in the run): IC is
+   the first frame that reaches within a tight tolerance of the plateau, TO the first frame
+   after the stance that has left it. This removes the bias of a fixed height threshold.
+5. Stances that are too short, or that would give an impossible cadence, are discarded;
+   left/right alternation is checked and reported.
+
+Compared with Zeni's method (foot position relative to the pelvis) this does not assume a
+heel strike and does not fire early for overstriders; compared with acceleration peaks
+(Handsaker 2016) it is far less sensitive to landmark jitter at 30 fps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import percentile_filter
+from scipy.stats import theilslopes
+
+from formcheck.cleaning import true_runs
+from formcheck.config import EventConfig
+from formcheck.landmarks import LEG, Side
+from formcheck.track import PoseTrack
+
+PLATEAU_TOLERANCE = 0.2  # share of the contact threshold allowed below the stance level
+STANCE_LEVEL_PERCENTILE = 75.0
+GROUND_WINDOW_S = 2.0  # about three strides  # share of the contact threshold used against the stance plateau
+
+
+@dataclass(frozen=True)
+class Stance:
+    foot: Side
+    ic_frame: int
+    to_frame: int  # first frame with the foot airborne
+    ic_time_s: float
+    to_time_s: float
+
+
+@dataclass(frozen=True)
+class GaitEvents:
+    stances: tuple[Stance, ...]  # sorted by IC time
+    alternation_ok: float  # share of consecutive ICs that alternate feet
+    cadence_spm: float
+
+    def for_foot(self, foot: Side) -> list[Stance]:
+        return [s for s in self.stances if s.foot is foot]
+
+
+def heel_toe_y(track: PoseTrack, foot: Side) -> list[np.ndarray]:
+    _, _, _, heel, toe = LEG[foot]
+    return [track.image_xy[:, heel, 1], track.image_xy[:, toe, 1]]
+
+
+def foot_low_point_y(track: PoseTrack, foot: Side) -> np.ndarray:
+    """(T,) the lowest (largest y) of heel and toe."""
+    _, _, _, heel, toe = LEG[foot]
+    return np.fmax(track.image_xy[:, heel, 1], track.image_xy[:, toe, 1])
+
+
+def ground_line_y(low: np.ndarray, fps: float, percentile: float) -> np.ndarray:
+    """(T,) local ground level in image y under one foot, from its lowest points.
+
+    Each foot has its own line: in a side view the far foot lands further from the camera,
+    which puts its ground contact higher in the image than the near foot's.
+    """
+    lowest = low
+    filled = lowest.copy()
+    bad = np.isnan(filled)
+    if bad.all():
+        return filled
+    filled[bad] = np.nanmedian(lowest)
+    window = max(5, int(round(GROUND_WINDOW_S * fps)) | 1)
+    return percentile_filter(filled, percentile, size=window, mode="nearest")
+
+
+def detect_stances(track: PoseTrack, leg_px: float, config: EventConfig | None = None,
+                   ) -> list[Stance]:
+    config = config or EventConfig()
+    fps = track.fps
+    t = track.time_s
+    low = {foot: foot_low_point_y(track, foot) for foot in Side}
+    threshold = config.contact_height_leg * leg_px
+    min_frames = max(2, int(round(0.06 * fps)))  # no running stance is shorter than ~60 ms
+    stances: list[Stance] = []
+    for foot in Side:
+        height = ground_line_y(low[foot], fps, config.ground_percentile) - low[foot]
+        on_ground = height < threshold
+        for start, stop in true_runs(on_ground & np.isfinite(height)):
+            ic = _refine_ic(heel_toe_y(track, foot), start, stop, threshold * PLATEAU_TOLERANCE)
+            to = stop  # refining TO like IC made it worse on the rendered clips
+            if to - ic < min_frames or ic == 0 or to >= track.n_frames:
+                continue
+            stances.append(Stance(foot, ic, to, float(t[ic]), float(t[to])))
+    stances.sort(key=lambda s: s.ic_time_s)
+    return _drop_implausible(stances, config)
+
+
+def _refine_ic(points_y: list[np.ndarray], start: int, stop: int, tolerance_px: float) -> int:
+    """The first frame at which the heel or the toe reaches its own stance level.
+
+    Each point's stance level is a high percentile of its y over the candidate stance
+    (robust to the heel rising before toe-off). The heel decides for a rearfoot strike, the
+    toe for a forefoot strike; comparing each point with its own level removes the bias of a
+    fixed height threshold and of MediaPipe placing heel and toe at different heights.
+    """
+    lo = max(0, start - 3)
+    first = start
+    for y in points_y:
+        level = np.nanpercentile(y[start:stop], STANCE_LEVEL_PERCENTILE)
+        reached = np.flatnonzero(y[lo:stop] >= level - tolerance_px)
+        if reached.size:
+            first = min(first, lo + int(reached[0]))
+    return first
+
+
+def _drop_implausible(stances: list[Stance], config: EventConfig) -> list[Stance]:
+    """Remove stances that start too soon after the same foot's previous one."""
+    min_stride_s = 2 * 60.0 / config.max_cadence_spm
+    kept: list[Stance] = []
+    last: dict[Side, Stance] = {}
+    for stance in stances:
+        prev = last.get(stance.foot)
+        if prev is not None and stance.ic_time_s - prev.ic_time_s < min_stride_s:
+            if stance.to_time_s - stance.ic_time_s > prev.to_time_s - prev.ic_time_s:
+                kept.remove(prev)
+            else:
+                continue
+        kept.append(stance)
+        last[stance.foot] = stance
+    return kept
+
+
+def cadence_from_stances(stances: list[Stance] | tuple[Stance, ...],
+                         config: EventConfig | None = None) -> float:
+    """Steps per minute: a robust line through IC times against step number.
+
+    Each IC gets a step number from the gaps between ICs and a first estimate of the step
+    time (the median time between alternating ICs), so missed steps do not bias the result; the Theil–Sen slope
+    of time against step number is the step time. Unlike a median of frame differences this
+    is not quantised to whole frames (at 30 fps, 10 vs 11 frames is 180 vs 164 steps/min).
+    """
+    config = config or EventConfig()
+    lo, hi = 60 / config.max_cadence_spm, 60 / config.min_cadence_spm
+    times = np.array([s.ic_time_s for s in stances])
+    steps = [b.ic_time_s - a.ic_time_s for a, b in zip(stances, stances[1:], strict=False)
+             if a.foot is not b.foot]
+    steps = [s for s in steps if lo <= s <= hi]
+    if len(steps) < 2:
+        return float("nan")
+    first_guess = float(np.median(steps))
+    # Number the steps gap by gap (a gap of about two steps is a missed IC), so that a
+    # first guess that is off by a few percent does not accumulate over the clip.
+    numbers = np.concatenate([[0.0], np.cumsum(np.maximum(1, np.round(np.diff(times)
+                                                                    / first_guess)))])
+    if len(np.unique(numbers)) < 3:
+        return float(60.0 / first_guess)
+    slope = theilslopes(times, numbers).slope
+    return float(60.0 / slope) if lo <= slope <= hi else float(60.0 / first_guess)
+
+
+def detect_events(track: PoseTrack, leg_px: float, config: EventConfig | None = None,
+                  ) -> GaitEvents:
+    stances = detect_stances(track, leg_px, config)
+    pairs = list(zip(stances, stances[1:], strict=False))
+    alternation = (sum(a.foot is not b.foot for a, b in pairs) / len(pairs)) if pairs else 0.0
+    return GaitEvents(tuple(stances), alternation, cadence_from_stances(stances, config))

@@ -1,0 +1,66 @@
+"""Writing results: analysis.json and strides.csv, atomically, never over a user's file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from formcheck.errors import OutputError
+from formcheck.schema import Analysis
+
+OUR_FILES = ("analysis.json", "strides.csv")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temporary file in the same folder, then rename over the target."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def prepare_output_dir(out_dir: Path) -> None:
+    """Create the folder; refuse if it is a file or holds a non-formcheck analysis.json."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} exists and is not a folder.",
+                          "Choose another --out folder.")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"Cannot create {out_dir} ({exc.strerror}).",
+                          "Choose a folder you can write to with --out.") from exc
+    existing = out_dir / "analysis.json"
+    if existing.exists() and '"tool_version"' not in existing.read_text(errors="ignore")[:4000]:
+        raise OutputError(f"{existing} exists and was not written by formcheck.",
+                          "Choose another --out folder; formcheck never overwrites your files.")
+
+
+def strides_csv(analysis: Analysis) -> str:
+    metric_ids = list(analysis.summary)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["foot", "ic_frame", "ic_time_s", "to_frame", *metric_ids])
+    for s in analysis.strides:
+        writer.writerow([s.foot, s.ic_frame, s.ic_time_s, s.to_frame,
+                         *("" if s.metrics.get(m) is None else s.metrics[m]
+                           for m in metric_ids)])
+    return buffer.getvalue()
+
+
+def write_results(analysis: Analysis, out_dir: Path) -> list[Path]:
+    prepare_output_dir(out_dir)
+    json_path, csv_path = out_dir / OUR_FILES[0], out_dir / OUR_FILES[1]
+    atomic_write_text(json_path, analysis.model_dump_json(indent=2))
+    atomic_write_text(csv_path, strides_csv(analysis))
+    return [json_path, csv_path]
+
+
+def load_analysis(path: Path) -> Analysis:
+    return Analysis.model_validate_json(path.read_text(encoding="utf-8"))

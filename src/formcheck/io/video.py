@@ -1,0 +1,133 @@
+"""Streaming video decoding with container timestamps and rotation metadata (PyAV/FFmpeg).
+
+Frames are yielded one at a time, upright (display rotation applied) and optionally scaled
+down; a whole video is never held in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from formcheck.errors import InputError
+from formcheck.track import VideoInfo
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int  # 0-based, in decode order
+    time_s: float  # from the container's presentation timestamp
+    rgb: np.ndarray  # (H, W, 3) uint8, upright, possibly scaled down
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: no such file.", "Check the path and the file name.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a video.",
+                         "Give one video file (use `formcheck batch` for folders).")
+    if path.suffix.lower() not in VIDEO_SUFFIXES:
+        raise InputError(f"{path}: '{path.suffix}' is not a supported video type.",
+                         f"Use one of {', '.join(VIDEO_SUFFIXES)}.")
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    _check_path(path)
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError) as exc:
+        raise InputError(f"{path}: cannot be read as a video ({exc}).",
+                         "The file may be damaged or incomplete; try exporting it again.") from exc
+    if not container.streams.video:
+        container.close()
+        raise InputError(f"{path} has no video stream.", "Give a video file, not audio or image.")
+    return container
+
+
+def rotation_to_upright(rotation_deg: float) -> int:
+    """Quarter turns counter-clockwise (np.rot90's k) that make a frame upright.
+
+    FFmpeg's display-matrix rotation is counter-clockwise degrees; phones that film portrait
+    store -90 (i.e. "rotate 90° clockwise to display").
+    """
+    return int(round(rotation_deg / 90.0)) % 4
+
+
+def probe(path: Path) -> VideoInfo:
+    """Read the metadata and the first frame's rotation; raise InputError if undecodable."""
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        first = next(container.decode(stream), None)
+        if first is None:
+            raise InputError(f"{path}: the video stream has no decodable frames.",
+                             "The file may be truncated; try exporting it again.")
+        rotation = int(getattr(first, "rotation", 0) or 0)
+        width, height = stream.codec_context.width, stream.codec_context.height
+        if rotation_to_upright(rotation) % 2 == 1:
+            width, height = height, width
+        fps = float(stream.average_rate or stream.guessed_rate or 0.0)
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration:
+            duration = container.duration / 1e6
+        else:
+            duration = 0.0
+        n_frames = int(stream.frames) or int(round(duration * fps))
+    except av.error.FFmpegError as exc:
+        raise InputError(f"{path}: decoding failed ({exc}).",
+                         "The file may be damaged; try exporting it again.") from exc
+    finally:
+        container.close()
+    return VideoInfo(path=str(path), width=width, height=height, fps=fps, n_frames=n_frames,
+                     duration_s=duration, rotation_deg=rotation)
+
+
+def _scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    if not max_side or max(width, height) <= max_side:
+        return width, height
+    scale = max_side / max(width, height)
+    return int(round(width * scale / 2) * 2), int(round(height * scale / 2) * 2)
+
+
+def iter_frames(path: Path, max_side: int | None = None) -> Iterator[Frame]:
+    """Yield upright RGB frames with container timestamps (seconds from the first frame).
+
+    A frame whose timestamp does not increase (broken muxers) is given a time just after its
+    predecessor, so downstream code can rely on strictly increasing times.
+    """
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        t0: float | None = None
+        last_t = -np.inf
+        fps = float(stream.average_rate or 30.0)
+        for index, frame in enumerate(container.decode(stream)):
+            k = rotation_to_upright(getattr(frame, "rotation", 0) or 0)
+            w, h = (frame.height, frame.width) if k % 2 else (frame.width, frame.height)
+            sw, sh = _scaled_size(w, h, max_side)
+            rw, rh = (sh, sw) if k % 2 else (sw, sh)
+            if (rw, rh) != (frame.width, frame.height):
+                frame = frame.reformat(width=rw, height=rh)
+            rgb = frame.to_ndarray(format="rgb24")
+            if k:
+                rgb = np.ascontiguousarray(np.rot90(rgb, k))
+            t = float(frame.time) if frame.time is not None else index / fps
+            t0 = t if t0 is None else t0
+            t -= t0
+            if t <= last_t:
+                t = last_t + 1e-3 / fps
+            last_t = t
+            yield Frame(index=index, time_s=t, rgb=rgb)
+    except av.error.FFmpegError as exc:
+        raise InputError(f"{path}: decoding failed part-way ({exc}).",
+                         "The file may be truncated; try exporting it again.") from exc
+    finally:
+        container.close()

@@ -1,0 +1,1 @@
+"""Per-stride metrics: one registry, one definition per metric."""

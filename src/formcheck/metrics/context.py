@@ -1,0 +1,48 @@
+"""What a per-stride metric function sees: the stride's frames and the clip's scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, LEG, RIGHT_HIP, RIGHT_SHOULDER, Side
+
+
+@dataclass(frozen=True)
+class StrideContext:
+    """One stride of one foot: IC → next IC of the same foot.
+
+    `xy` is the whole clip's (T, 33, 2) roll-corrected image landmarks; frame indices refer
+    to it. `forward` is +1 when the runner travels toward image right.
+    """
+
+    foot: Side
+    ic: int
+    to: int
+    next_ic_same: int | None
+    next_ic_other: int | None
+    time_s: np.ndarray
+    xy: np.ndarray
+    forward: int
+    leg_px: float
+    trunk_px: float
+    leg_cm: float | None
+    back_concavity: np.ndarray | None  # (T,) on the runner's back edge
+
+    def point(self, index: int, frame: int) -> np.ndarray:
+        return self.xy[frame, index]
+
+    def leg(self, frame: int | slice) -> tuple[np.ndarray, ...]:
+        """hip, knee, ankle, heel, toe of this stride's foot at `frame`."""
+        return tuple(self.xy[frame, i] for i in LEG[self.foot])
+
+    @property
+    def stance(self) -> slice:
+        return slice(self.ic, self.to)
+
+    def hip_mid(self, frames: int | slice) -> np.ndarray:
+        return 0.5 * (self.xy[frames, LEFT_HIP] + self.xy[frames, RIGHT_HIP])
+
+    def shoulder_mid(self, frames: int | slice) -> np.ndarray:
+        return 0.5 * (self.xy[frames, LEFT_SHOULDER] + self.xy[frames, RIGHT_SHOULDER])

@@ -1,0 +1,37 @@
+"""Vectorised 2D geometry in image coordinates (x → right, y → down)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def joint_angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Angle a-b-c at b in degrees, for (..., 2) arrays."""
+    u, v = a - b, c - b
+    dot = (u * v).sum(axis=-1)
+    norm = np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.degrees(np.arccos(np.clip(dot / norm, -1.0, 1.0)))
+
+
+def lean_from_vertical_deg(lower: np.ndarray, upper: np.ndarray, forward: int) -> np.ndarray:
+    """Angle of the lower→upper segment from image vertical; + toward `forward` (±1 in x)."""
+    d = upper - lower
+    return np.degrees(np.arctan2(forward * d[..., 0], -d[..., 1]))
+
+
+def inclination_deg(back: np.ndarray, front: np.ndarray, forward: int) -> np.ndarray:
+    """Angle of back→front above the image horizontal (+ = front end higher)."""
+    d = front - back
+    return np.degrees(np.arctan2(-d[..., 1], forward * d[..., 0]))
+
+
+def rotate_points(xy: np.ndarray, angle_deg: float, centre: tuple[float, float]) -> np.ndarray:
+    """Rotate (..., 2) points by `angle_deg` (counter-clockwise on screen) about `centre`."""
+    if angle_deg == 0:
+        return xy
+    a = np.radians(angle_deg)
+    # y points down, so a screen-counter-clockwise turn is a clockwise turn in (x, y) maths.
+    rot = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])
+    c = np.asarray(centre)
+    return (xy - c) @ rot.T + c

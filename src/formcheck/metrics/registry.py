@@ -1,0 +1,62 @@
+"""The metric registry: one small definition per metric (id, unit, views, sign, guidance).
+
+Formulas live in the view modules (`side.py`, …) and register themselves here; the CLI,
+batch, web and reports all read metric facts from this one place. The user-facing names and
+explanations (en/ja) live in `formcheck/data/metrics.json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from formcheck.metrics.context import StrideContext
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """A guidance range (not a diagnosis) with its source. None = open-ended."""
+
+    ok_min: float | None
+    ok_max: float | None
+    watch_max: float | None = None  # above ok_max up to this: "watch"; beyond: "flag"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    id: str
+    unit: str
+    views: tuple[str, ...]  # "side", "frontal"
+    sign: str  # the sign convention, in words
+    compute: Callable[[StrideContext], float | None]
+    guidance: Guidance | None = None
+    sdd: float | None = None  # smallest detectable difference (for drift), same unit
+    needs_height: bool = False
+
+
+REGISTRY: dict[str, MetricDef] = {}
+
+
+def register(metric_id: str, unit: str, views: tuple[str, ...], sign: str,
+             guidance: Guidance | None = None, sdd: float | None = None,
+             needs_height: bool = False,
+             ) -> Callable[[Callable[[StrideContext], float | None]],
+                           Callable[[StrideContext], float | None]]:
+    """Decorator: register a per-stride metric function under `metric_id`."""
+
+    def wrap(fn: Callable[[StrideContext], float | None]) -> Callable[[StrideContext],
+                                                                       float | None]:
+        if metric_id in REGISTRY:
+            raise ValueError(f"metric {metric_id} registered twice")
+        REGISTRY[metric_id] = MetricDef(metric_id, unit, views, sign, fn, guidance, sdd,
+                                        needs_height)
+        return fn
+
+    return wrap
+
+
+def metrics_for(view_family: str) -> list[MetricDef]:
+    return [m for m in REGISTRY.values() if view_family in m.views]

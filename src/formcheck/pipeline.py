@@ -1,0 +1,151 @@
+"""`analyze_video()`: the one public entry point every front end calls."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from formcheck import __version__, schema
+from formcheck.cleaning import CleaningReport, clean_track, torso_length_px
+from formcheck.config import Config
+from formcheck.errors import CaptureQualityError
+from formcheck.events import GaitEvents, detect_events
+from formcheck.findings import assess, guidance_text
+from formcheck.io.video import probe
+from formcheck.landmarks import Side
+from formcheck.metrics.compute import StrideResult, build_contexts, compute_strides, summarise
+from formcheck.metrics.registry import REGISTRY
+from formcheck.metrics.scale import ground_roll_deg, leg_length_px
+from formcheck.pose.landmarker import ProgressFn, estimate_pose
+from formcheck.quality import Level, QualityReport, check_gait, check_track, check_video
+from formcheck.track import PoseTrack
+from formcheck.view import View, ViewDecision, detect_view
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    model: str = "full"
+    model_path: Path | None = None
+    height_cm: float | None = None
+    view: View | None = None  # None = detect
+    config: Config = field(default_factory=Config)
+
+
+def analyze_video(path: Path | str, options: AnalyzeOptions | None = None,
+                  progress: ProgressFn | None = None) -> schema.Analysis:
+    """Video file → Analysis. Raises a FormcheckError subclass with a clear message."""
+    options = options or AnalyzeOptions()
+    path = Path(path)
+    config = options.config
+    report = QualityReport()
+    info = probe(path)
+    check_video(info, config.quality, report)
+    report.raise_if_refused(str(path))
+    pose_config = config.pose.__class__(**{**config.pose.__dict__, "model": options.model})
+    started = time.perf_counter()
+    track = estimate_pose(path, pose_config, options.model_path, progress, info)
+    pose_fps = track.n_frames / max(time.perf_counter() - started, 1e-9)
+    return analyze_track(track, options, report, pose_fps)
+
+
+def analyze_track(track: PoseTrack, options: AnalyzeOptions | None = None,
+                  report: QualityReport | None = None,
+                  pose_fps: float | None = None) -> schema.Analysis:
+    """Everything after the pose step: usable on stored or synthetic tracks."""
+    options = options or AnalyzeOptions()
+    config = options.config
+    report = report or QualityReport()
+    path = track.video.path
+    check_track(track, config.quality, report)
+    report.raise_if_refused(path)
+    cleaned, cleaning = clean_track(track, config.cleaning)
+    decision = detect_view(cleaned, options.view)
+    if not decision.view.is_side:
+        raise CaptureQualityError(
+            f"{path}: this is a {decision.view.value} view; this version measures side views.",
+            "Film the runner from the side (rear/front analysis is being added).",
+            list(decision.notes))
+    near = Side.LEFT if decision.view is View.SIDE_LEFT else Side.RIGHT
+    leg_px = leg_length_px(cleaned, near)
+    events = detect_events(cleaned, leg_px, config.events)
+    leg_px = leg_length_px(cleaned, near, events)
+    check_gait(events, config.quality, report)
+    report.raise_if_refused(path)
+    roll = ground_roll_deg(cleaned, events, leg_px)
+    leg_cm = options.height_cm * config.metrics.leg_length_per_height \
+        if options.height_cm else None
+    contexts = build_contexts(cleaned, events, decision.view, leg_px, roll, leg_cm)
+    strides, defs = compute_strides(contexts, "side")
+    summary = summarise(strides, [d.id for d in defs])
+    for note in decision.notes:
+        report.add("view", Level.WARN, note)
+    return _assemble(cleaned, decision, events, strides, summary, report, cleaning, leg_px,
+                     roll, options, pose_fps)
+
+
+def _events(events: GaitEvents) -> list[schema.Event]:
+    out = []
+    for s in events.stances:
+        out.append(schema.Event(foot=s.foot.value, type="initial_contact", frame=s.ic_frame,
+                                time_s=round(s.ic_time_s, 4)))
+        out.append(schema.Event(foot=s.foot.value, type="toe_off", frame=s.to_frame,
+                                time_s=round(s.to_time_s, 4)))
+    return sorted(out, key=lambda e: (e.frame, e.type))
+
+
+def _clean(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None or not np.isfinite(value) else round(float(value), digits)
+
+
+def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
+              strides: list[StrideResult], summary: dict, report: QualityReport,
+              cleaning: CleaningReport, leg_px: float, roll: float, options: AnalyzeOptions,
+              pose_fps: float | None) -> schema.Analysis:
+    info = track.video
+    metric_info = {}
+    for metric_id in summary:
+        d = REGISTRY[metric_id]
+        metric_info[metric_id] = schema.MetricInfo(
+            unit=d.unit, sign=d.sign,
+            guidance=guidance_text(d.guidance, d.unit) if d.guidance else None)
+    return schema.Analysis(
+        tool_version=__version__,
+        video=schema.VideoMeta(path=info.path, fps=round(track.fps, 3), width=info.width,
+                               height=info.height, duration_s=round(info.duration_s, 3),
+                               rotation_deg=info.rotation_deg, n_frames=track.n_frames,
+                               variable_frame_rate=_is_vfr(track)),
+        view=decision.view.value,
+        view_confidence=round(decision.confidence, 3),
+        cadence_spm=_clean(events.cadence_spm, 2),
+        events=_events(events),
+        strides=[schema.Stride(foot=s.foot.value, ic_frame=s.ic_frame,
+                               ic_time_s=round(s.ic_time_s, 4), to_frame=s.to_frame,
+                               metrics={k: _clean(v) for k, v in s.metrics.items()})
+                 for s in strides],
+        summary={k: schema.MetricSummary(**{side: schema.Stat(
+            median=_clean(st.median), iqr=_clean(st.iqr), n=st.n)
+            for side, st in v.items()}) for k, v in summary.items()},
+        findings=assess(summary),
+        quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message)
+                 for n in report.notes],
+        metrics=metric_info,
+        scale=schema.Scale(leg_length_px=round(leg_px, 2),
+                           trunk_length_px=round(float(np.nanmedian(torso_length_px(track))), 2),
+                           roll_deg=round(roll, 2), height_cm=options.height_cm),
+        processing=schema.Processing(model=track.model, pose_fps=_clean(pose_fps, 1),
+                                     swapped_frames=cleaning.swapped_frames,
+                                     filled_frames=cleaning.filled_frames,
+                                     dropped_identity_frames=cleaning.dropped_identity_frames,
+                                     lowpass_hz=round(cleaning.lowpass_hz, 2),
+                                     provenance=list(track.provenance)),
+    )
+
+
+def _is_vfr(track: PoseTrack) -> bool:
+    if track.n_frames < 3:
+        return False
+    dt = np.diff(track.time_s)
+    return bool(np.std(dt) > 0.1 * np.median(dt))

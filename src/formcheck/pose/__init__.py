@@ -1,0 +1,1 @@
+"""Pose estimation: the only stage that needs MediaPipe."""

@@ -1,0 +1,160 @@
+"""Capture-quality checks: say what is wrong with a clip, and refuse when results would be
+meaningless. Every check runs; all problems are reported at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+from formcheck.config import QualityConfig
+from formcheck.errors import CaptureQualityError, NoRunnerError
+from formcheck.events import GaitEvents
+from formcheck.landmarks import LEFT_HEEL, LEFT_TOE, NOSE, RIGHT_HEEL, RIGHT_TOE, Side
+from formcheck.track import PoseTrack, VideoInfo
+
+FEET = (LEFT_HEEL, RIGHT_HEEL, LEFT_TOE, RIGHT_TOE)
+
+
+class Level(str, Enum):
+    INFO = "info"
+    WARN = "warn"
+    REFUSE = "refuse"
+
+
+@dataclass(frozen=True)
+class QualityNote:
+    code: str
+    level: Level
+    message: str
+
+
+@dataclass
+class QualityReport:
+    notes: list[QualityNote] = field(default_factory=list)
+
+    def add(self, code: str, level: Level, message: str) -> None:
+        self.notes.append(QualityNote(code, level, message))
+
+    @property
+    def refusals(self) -> list[QualityNote]:
+        return [n for n in self.notes if n.level is Level.REFUSE]
+
+    def raise_if_refused(self, path: str) -> None:
+        refusals = self.refusals
+        if not refusals:
+            return
+        others = [n.message for n in self.notes if n.level is Level.WARN]
+        problems = [n.message for n in refusals] + others
+        error = NoRunnerError if any(n.code == "no_runner" for n in refusals) \
+            else CaptureQualityError
+        raise error(f"{path}: this clip cannot give reliable running-form numbers.",
+                    _hint(refusals), problems)
+
+
+def _hint(refusals: list[QualityNote]) -> str:
+    codes = {n.code for n in refusals}
+    tips = []
+    if codes & {"runner_small", "no_runner"}:
+        tips.append("film closer so the runner fills at least half the frame height")
+    if "feet_out" in codes:
+        tips.append("keep both feet in frame (nothing in front of the feet)")
+    if codes & {"few_strides", "too_short"}:
+        tips.append("film at least 10 s of steady running")
+    if "walking" in codes:
+        tips.append("formcheck analyses running; film a run, not a walk")
+    if "low_fps" in codes:
+        tips.append("record at 60 fps (or at least 30)")
+    return "; ".join(tips).capitalize() + "." if tips else ""
+
+
+def check_video(info: VideoInfo, config: QualityConfig, report: QualityReport) -> None:
+    if info.fps and info.fps < config.min_fps:
+        report.add("low_fps", Level.REFUSE,
+                   f"frame rate {info.fps:.0f} fps is too low to time foot contacts")
+    elif info.fps and info.fps < config.warn_fps:
+        report.add("low_fps", Level.WARN,
+                   f"frame rate {info.fps:.0f} fps: contact times and angles at foot strike "
+                   f"are less precise below {config.warn_fps:.0f} fps")
+    if info.duration_s and info.duration_s < 3.0:
+        report.add("too_short", Level.REFUSE, f"the clip lasts only {info.duration_s:.1f} s")
+
+
+def runner_height_px(track: PoseTrack) -> float:
+    """Median nose-to-lowest-foot distance over frames with a pose (≈ 0.9 × body height)."""
+    feet_y = np.nanmax(track.image_xy[:, FEET, 1], axis=1)
+    with np.errstate(invalid="ignore"):
+        height = feet_y - track.image_xy[:, NOSE, 1]
+    return float(np.nanmedian(height)) if np.isfinite(height).any() else 0.0
+
+
+def feet_out_fraction(track: PoseTrack) -> float:
+    """Share of frames with a pose in which a heel or toe is outside the picture or hidden."""
+    ok = track.detected
+    if not ok.any():
+        return 1.0
+    xy = track.image_xy[ok][:, FEET]
+    w, h = track.video.width, track.video.height
+    outside = ((xy[..., 0] < 0) | (xy[..., 0] > w) | (xy[..., 1] < 0) | (xy[..., 1] > h)).any(1)
+    hidden = (track.visibility[ok][:, FEET] < 0.2).all(axis=1)
+    return float((outside | hidden).mean())
+
+
+def check_track(track: PoseTrack, config: QualityConfig, report: QualityReport) -> None:
+    detected = float(track.detected.mean()) if track.n_frames else 0.0
+    if detected < config.min_detected_fraction:
+        report.add("no_runner", Level.REFUSE,
+                   f"a runner was found in only {100 * detected:.0f}% of the frames")
+        if detected == 0:
+            return
+    size = runner_height_px(track)
+    if size < config.min_runner_px:
+        report.add("runner_small", Level.REFUSE,
+                   f"the runner is only about {size:.0f} px tall "
+                   f"(at least {config.min_runner_px:.0f} px needed)")
+    elif size < config.warn_runner_px:
+        report.add("runner_small", Level.WARN,
+                   f"the runner is about {size:.0f} px tall; angles are more precise above "
+                   f"{config.warn_runner_px:.0f} px")
+    out = feet_out_fraction(track)
+    if out > config.max_feet_out_fraction:
+        report.add("feet_out", Level.REFUSE,
+                   f"the feet are out of frame or hidden in {100 * out:.0f}% of the frames")
+
+
+def duty_factor(events: GaitEvents) -> float:
+    """Median contact time over stride time (≥ 0.5 means no flight phase: walking)."""
+    ratios = []
+    for foot in Side:
+        st = events.for_foot(foot)
+        for a, b in zip(st, st[1:], strict=False):
+            stride = b.ic_time_s - a.ic_time_s
+            if stride > 0:
+                ratios.append((a.to_time_s - a.ic_time_s) / stride)
+    return float(np.median(ratios)) if ratios else float("nan")
+
+
+def check_gait(events: GaitEvents, config: QualityConfig, report: QualityReport) -> None:
+    per_side = {foot: len(events.for_foot(foot)) for foot in Side}
+    fewest = min(per_side.values())
+    if fewest < config.min_strides_per_side:
+        report.add("few_strides", Level.REFUSE,
+                   f"only {per_side[Side.LEFT]} left and {per_side[Side.RIGHT]} right foot "
+                   "strikes were found")
+        return
+    if fewest < config.warn_strides_per_side:
+        report.add("few_strides", Level.WARN,
+                   f"{fewest} strides on one side: medians are steadier with "
+                   f"{config.warn_strides_per_side} or more (Dingenen 2018)")
+    duty = duty_factor(events)
+    cadence = events.cadence_spm
+    if (np.isfinite(duty) and duty > config.max_running_duty_factor) or (
+            np.isfinite(cadence) and cadence < config.min_running_cadence_spm):
+        report.add("walking", Level.REFUSE,
+                   f"this looks like walking, not running (each foot is on the ground "
+                   f"{100 * duty:.0f}% of the time, {cadence:.0f} steps/min)")
+    if events.alternation_ok < 0.8:
+        report.add("alternation", Level.WARN,
+                   f"left and right foot strikes alternate in only "
+                   f"{100 * events.alternation_ok:.0f}% of steps; some contacts were missed")

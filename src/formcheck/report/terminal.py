@@ -1,0 +1,46 @@
+"""The summary table printed at the end of `formcheck analyze`."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from formcheck.schema import Analysis
+
+SEVERITY_STYLE = {"ok": "green", "watch": "yellow", "flag": "bold red"}
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def render_summary(analysis: Analysis, console: Console) -> None:
+    v = analysis.video
+    console.print(
+        f"[bold]{v.path}[/]  {v.width}×{v.height}, {v.fps:.1f} fps, {v.duration_s:.1f} s · "
+        f"view [bold]{analysis.view}[/] ({100 * analysis.view_confidence:.0f}% sure) · "
+        f"cadence [bold]{_fmt(analysis.cadence_spm)}[/] steps/min · "
+        f"{len(analysis.strides)} foot strikes")
+    severities = {(f.metric, f.side): f.severity for f in analysis.findings}
+    table = Table(title="Per-side medians (IQR) over strides", title_justify="left")
+    table.add_column("metric")
+    table.add_column("unit", style="dim")
+    table.add_column("left", justify="right")
+    table.add_column("right", justify="right")
+    table.add_column("n (L/R)", justify="right", style="dim")
+    table.add_column("guidance", style="dim")
+    for metric_id, summary in analysis.summary.items():
+        info = analysis.metrics.get(metric_id)
+        cells = []
+        for side in ("left", "right"):
+            stat = getattr(summary, side)
+            text = f"{_fmt(stat.median)} ({_fmt(stat.iqr)})" if stat.n else "–"
+            style = SEVERITY_STYLE.get(severities.get((metric_id, side), ""), "")
+            cells.append(f"[{style}]{text}[/]" if style else text)
+        table.add_row(metric_id, info.unit if info else "", *cells,
+                      f"{summary.left.n}/{summary.right.n}",
+                      (info.guidance or "").split(" (guidance")[0] if info else "")
+    console.print(table)
+    for note in analysis.quality:
+        colour = "yellow" if note.level == "warn" else "dim"
+        console.print(f"[{colour}]• {note.message}[/]")

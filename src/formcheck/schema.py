@@ -1,0 +1,124 @@
+"""The result contract (DESIGN §7): one pydantic model written by the CLI, collected by the
+batch, served by the web app and rendered by the reports. Extend it; never rename fields."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+SideName = Literal["left", "right"]
+Severity = Literal["ok", "watch", "flag"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VideoMeta(_Model):
+    path: str
+    fps: float
+    width: int
+    height: int
+    duration_s: float
+    rotation_deg: int
+    n_frames: int
+    variable_frame_rate: bool = False
+
+
+class Event(_Model):
+    foot: SideName
+    type: Literal["initial_contact", "toe_off"]
+    frame: int
+    time_s: float
+
+
+class Stride(_Model):
+    foot: SideName
+    ic_frame: int
+    ic_time_s: float
+    to_frame: int
+    metrics: dict[str, float | None]
+
+
+class Stat(_Model):
+    median: float | None
+    iqr: float | None
+    n: int
+
+
+class MetricSummary(_Model):
+    left: Stat
+    right: Stat
+    both: Stat
+
+
+class Drift(_Model):
+    early: float | None
+    late: float | None
+    change: float | None
+    ci95: tuple[float, float] | None
+    slope_per_min: float | None
+    flagged: bool
+
+
+class Finding(_Model):
+    metric: str
+    side: Literal["left", "right", "both"]
+    value: float
+    unit: str
+    severity: Severity
+    guidance: str
+    causes: list[str] = Field(default_factory=list)
+    drills: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class QualityNoteModel(_Model):
+    code: str
+    level: Literal["info", "warn", "refuse"]
+    message: str
+
+
+class MetricInfo(_Model):
+    unit: str
+    sign: str
+    guidance: str | None = None
+
+
+class Scale(_Model):
+    leg_length_px: float
+    trunk_length_px: float
+    roll_deg: float
+    com_reference: str = "hip_midpoint"
+    height_cm: float | None = None
+
+
+class Processing(_Model):
+    model: str
+    pose_fps: float | None = None
+    swapped_frames: int = 0
+    filled_frames: int = 0
+    dropped_identity_frames: int = 0
+    lowpass_hz: float = 0.0
+    provenance: list[str] = Field(default_factory=list)
+
+
+class Analysis(_Model):
+    schema_version: str = SCHEMA_VERSION
+    tool_version: str
+    video: VideoMeta
+    view: Literal["side_left", "side_right", "rear", "front"]
+    view_confidence: float
+    cadence_spm: float | None
+    events: list[Event]
+    strides: list[Stride]
+    summary: dict[str, MetricSummary]
+    drift: dict[str, Drift] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+    quality: list[QualityNoteModel] = Field(default_factory=list)
+    metrics: dict[str, MetricInfo] = Field(default_factory=dict)
+    scale: Scale
+    processing: Processing
