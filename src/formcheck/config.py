@@ -37,8 +37,9 @@ class CleaningConfig:
 
 @dataclass(frozen=True)
 class EventConfig:
-    # Plausible running cadence (DESIGN §3) in steps per minute.
-    min_cadence_spm: float = 120.0
+    # Cadence search range in steps per minute: running is 120–230 (DESIGN §3), but walking
+    # and slow-motion clips must still get a number so the quality check can name them.
+    min_cadence_spm: float = 60.0
     max_cadence_spm: float = 230.0
     # A foot counts as on the ground when its lowest point is within this fraction of leg
     # length of the local ground line.
@@ -59,6 +60,7 @@ class QualityConfig:
     warn_strides_per_side: int = 7  # Dingenen 2018: medians of >= 7 strides
     max_running_duty_factor: float = 0.5  # above: no flight phase, i.e. walking
     min_running_cadence_spm: float = 130.0
+    max_double_support: float = 0.25  # running has no double support; walking ~30-40 %
 
 
 @dataclass(frozen=True)

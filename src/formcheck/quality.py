@@ -56,7 +56,9 @@ class QualityReport:
 def _hint(refusals: list[QualityNote]) -> str:
     codes = {n.code for n in refusals}
     tips = []
-    if codes & {"runner_small", "no_runner"}:
+    if "no_runner" in codes:
+        tips.append("make sure the runner's whole body, feet included, is in view")
+    if "runner_small" in codes:
         tips.append("film closer so the runner fills at least half the frame height")
     if "feet_out" in codes:
         tips.append("keep both feet in frame (nothing in front of the feet)")
@@ -83,9 +85,9 @@ def check_video(info: VideoInfo, config: QualityConfig, report: QualityReport) -
 
 def runner_height_px(track: PoseTrack) -> float:
     """Median nose-to-lowest-foot distance over frames with a pose (≈ 0.9 × body height)."""
-    feet_y = np.nanmax(track.image_xy[:, FEET, 1], axis=1)
-    with np.errstate(invalid="ignore"):
-        height = feet_y - track.image_xy[:, NOSE, 1]
+    ok = track.detected
+    feet_y = np.nanmax(track.image_xy[ok][:, FEET, 1], axis=1)
+    height = feet_y - track.image_xy[ok, NOSE, 1]
     return float(np.nanmedian(height)) if np.isfinite(height).any() else 0.0
 
 
@@ -135,6 +137,19 @@ def duty_factor(events: GaitEvents) -> float:
     return float(np.median(ratios)) if ratios else float("nan")
 
 
+def double_support_fraction(events: GaitEvents) -> float:
+    """Share of stance frames in which the other foot is also on the ground.
+
+    Running has none (a flight phase separates the stances); walking has two double-support
+    phases per stride. A track whose legs collapse onto one also shows it.
+    """
+    on = {foot: set() for foot in Side}
+    for s in events.stances:
+        on[s.foot].update(range(s.ic_frame, s.to_frame))
+    total = len(on[Side.LEFT]) + len(on[Side.RIGHT])
+    return 2 * len(on[Side.LEFT] & on[Side.RIGHT]) / total if total else 0.0
+
+
 def check_gait(events: GaitEvents, config: QualityConfig, report: QualityReport) -> None:
     per_side = {foot: len(events.for_foot(foot)) for foot in Side}
     fewest = min(per_side.values())
@@ -149,11 +164,22 @@ def check_gait(events: GaitEvents, config: QualityConfig, report: QualityReport)
                    f"{config.warn_strides_per_side} or more (Dingenen 2018)")
     duty = duty_factor(events)
     cadence = events.cadence_spm
-    if (np.isfinite(duty) and duty > config.max_running_duty_factor) or (
-            np.isfinite(cadence) and cadence < config.min_running_cadence_spm):
+    double = double_support_fraction(events)
+    if np.isfinite(duty) and duty > config.max_running_duty_factor:
         report.add("walking", Level.REFUSE,
-                   f"this looks like walking, not running (each foot is on the ground "
-                   f"{100 * duty:.0f}% of the time, {cadence:.0f} steps/min)")
+                   f"this looks like walking, not running: each foot is on the ground "
+                   f"{100 * duty:.0f}% of the time (no flight phase)")
+    elif double > config.max_double_support:
+        report.add("walking", Level.REFUSE,
+                   f"this looks like walking, not running: both feet are on the ground "
+                   f"together in {100 * double:.0f}% of contact time (or the two legs "
+                   "could not be told apart)")
+    elif np.isfinite(cadence) and cadence < config.min_running_cadence_spm:
+        report.add("slow_cadence", Level.WARN,
+                   f"the cadence ({cadence:.0f} steps/min) is low for running; if this clip "
+                   "is slow motion, all times and the cadence are scaled by it")
+    elif not np.isfinite(cadence):
+        report.add("no_cadence", Level.WARN, "no steady step rhythm was found")
     if events.alternation_ok < 0.8:
         report.add("alternation", Level.WARN,
                    f"left and right foot strikes alternate in only "

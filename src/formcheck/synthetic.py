@@ -129,7 +129,8 @@ def _knee(hip: np.ndarray, ankle: np.ndarray, thigh: float, shank: float, fwd: i
 
 
 def knee_flexion_from_distance(d: float, thigh: float, shank: float) -> float:
-    inner = np.degrees(np.arccos((thigh**2 + shank**2 - d**2) / (2 * thigh * shank)))
+    cos_inner = (thigh**2 + shank**2 - d**2) / (2 * thigh * shank)
+    inner = np.degrees(np.arccos(np.clip(cos_inner, -1.0, 1.0)))  # straight leg if out of reach
     return float(180.0 - inner)
 
 
@@ -153,9 +154,9 @@ def synthetic_side_track(r: SyntheticRunner = SyntheticRunner()) -> tuple[PoseTr
     for side, (ih, ik, ia, ihe, ito) in (("left", L.LEG[L.Side.LEFT]),
                                           ("right", L.LEG[L.Side.RIGHT])):
         heel, toe, ankle = _foot(r, phase[side], hip_x, ground, fwd)
-        knee = _knee(hip, ankle, r.thigh_px, r.shank_px, fwd)
-        xy[:, ih], xy[:, ik], xy[:, ia], xy[:, ihe], xy[:, ito] = hip, knee, ankle, heel, toe
-        xy[:, ih, 0] += depth[side] * 2.0
+        side_hip = hip + [depth[side] * 2.0, 0.0]  # hip joints 4 px apart in the image
+        knee = _knee(side_hip, ankle, r.thigh_px, r.shank_px, fwd)
+        xy[:, ih], xy[:, ik], xy[:, ia], xy[:, ihe], xy[:, ito] = side_hip, knee, ankle, heel, toe
     lean = np.radians(r.trunk_lean_deg)
     trunk = 0.62 * leg
     shoulder = hip + trunk * np.array([fwd * np.sin(lean), -np.cos(lean)])

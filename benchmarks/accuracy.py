@@ -1,0 +1,161 @@
+"""Accuracy against ground truth: every clip in ../shared/data with a truth file.
+
+    python benchmarks/accuracy.py [--data ../shared/data] [--model full] [--cache DIR]
+
+Prints one table: metric, n, median absolute error, 95th percentile, DESIGN §8 target.
+Pose tracks are cached (--cache) so re-runs after changing later stages take seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.io.track_store import load_track, save_track
+from formcheck.pipeline import AnalyzeOptions, analyze_track
+from formcheck.pose.landmarker import estimate_pose
+from formcheck.config import PoseConfig
+
+# our metric id → (truth key in a synthetic stride, scale to our unit, target, unit)
+STRIDE_TRUTH = {
+    "overstride_pct_leg": (("overstride", "frac_leg_at_event"), 100.0, 3.0, "% leg"),
+    "knee_flexion_ic_deg": (("knee_flexion_ic_deg", "sagittal_at_event"), 1.0, 3.0, "deg"),
+    "trunk_lean_deg": (("trunk_lean_deg", "sagittal_at_midstance"), 1.0, 3.0, "deg"),
+    "contact_time_ms": (("contact_time_s",), 1000.0, None, "ms"),
+    "flight_time_ms": (("flight_time_s",), 1000.0, None, "ms"),
+}
+
+
+def _get(d: dict, keys: tuple[str, ...]) -> float | None:
+    for k in keys:
+        d = d.get(k) if isinstance(d, dict) else None
+        if d is None:
+            return None
+    return float(d)
+
+
+def pose_track(video: Path, model: str, cache: Path | None):  # noqa: ANN201
+    cached = cache / f"{video.stem}.{model}.npz" if cache else None
+    if cached and cached.exists():
+        return load_track(cached)
+    track = estimate_pose(video, PoseConfig(model=model))
+    if cached:
+        save_track(track, cached)
+    return track
+
+
+def evaluate_synthetic(video: Path, truth: dict, model: str, cache: Path | None,
+                       errors: dict[str, list[float]], notes: list[str]) -> None:
+    analysis = analyze_track(pose_track(video, model, cache))
+    fps = truth["fps"]
+    if analysis.view != truth["view"]:
+        notes.append(f"{video.name}: view {analysis.view}, truth {truth['view']}")
+    errors.setdefault("view correct (%)", []).append(100.0 * (analysis.view == truth["view"]))
+    errors.setdefault("cadence_spm", []).append(
+        abs(analysis.cadence_spm - truth["summary"]["cadence_spm"]["both"]["mean"]))
+    leg_m = truth["body"]["leg_length_m"]
+    true_strides = {(s["side"], s["ic_frame"]): s for s in truth["strides"]
+                    if s["ic_frame"] is not None}
+    for event_type, key in (("initial_contact", "ic_frame"), ("toe_off", "to_frame")):
+        for ev in (e for e in analysis.events if e.type == event_type):
+            frames = [e[key] for e in truth["events"][ev.foot] if e[key] is not None]
+            if frames:
+                d = min(abs(ev.frame - f) for f in frames)
+                if d <= 10:
+                    name = "IC" if event_type == "initial_contact" else "TO"
+                    errors.setdefault(f"{name} within 1 frame (%)", []).append(100.0 * (d <= 1))
+                    errors.setdefault(f"{name} within 2 frames (%)", []).append(100.0 * (d <= 2))
+    strike_truth = truth["params"]["foot_strike_angle_deg"]["value"]
+    for stride in analysis.strides:
+        match = min((s for (side, f), s in true_strides.items() if side == stride.foot),
+                    key=lambda s: abs(s["ic_frame"] - stride.ic_frame), default=None)
+        if match is None or abs(match["ic_frame"] - stride.ic_frame) > 3:
+            continue
+        for metric, (keys, scale, _, _) in STRIDE_TRUTH.items():
+            true_value = _get(match, keys)
+            ours = stride.metrics.get(metric)
+            if true_value is not None and ours is not None:
+                errors.setdefault(metric, []).append(abs(ours - scale * true_value))
+        vo = match.get("vertical_oscillation_cm")
+        if vo is not None and stride.metrics.get("vertical_oscillation_pct_leg") is not None:
+            errors.setdefault("vertical_oscillation_pct_leg", []).append(
+                abs(stride.metrics["vertical_oscillation_pct_leg"] - vo / leg_m))
+        if isinstance(strike_truth, (int, float)) and stride.metrics.get(
+                "foot_strike_angle_deg") is not None:
+            errors.setdefault("foot_strike_angle_deg", []).append(
+                abs(stride.metrics["foot_strike_angle_deg"] - strike_truth))
+        lumbar = _get(match, ("lumbar_extension_deg", "stride_mean"))
+        if lumbar is not None and stride.metrics.get("lumbar_extension_index") is not None:
+            errors.setdefault("_lumbar_pairs", []).append(
+                (lumbar, stride.metrics["lumbar_extension_index"]))
+    _ = fps
+
+
+def evaluate_real(video: Path, truth: dict, model: str, cache: Path | None,
+                  errors: dict[str, list[float]]) -> None:
+    analysis = analyze_track(pose_track(video, model, cache))
+    errors.setdefault("cadence_spm (real)", []).append(
+        abs(analysis.cadence_spm - truth["cadence_spm"]["value"]))
+
+
+TARGETS = {"overstride_pct_leg": "≤ 3 % leg", "knee_flexion_ic_deg": "≤ 3°",
+           "trunk_lean_deg": "≤ 3°", "foot_strike_angle_deg": "≤ 3°",
+           "cadence_spm": "≤ 1 spm", "cadence_spm (real)": "≤ 1 spm",
+           "IC within 1 frame (%)": "≥ 90 %", "IC within 2 frames (%)": "≥ 80 % (real)",
+           "view correct (%)": "100 %"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path,
+                        default=Path(os.environ.get("FORMCHECK_DATA_DIR", "../shared/data")))
+    parser.add_argument("--model", default="full")
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--only", default="", help="substring filter on clip names")
+    args = parser.parse_args()
+    errors: dict[str, list] = {}
+    notes: list[str] = []
+    clips = sorted(args.data.glob("*/*.truth.json"))
+    clips = [c for c in clips if "reserved" not in c.parts and args.only in c.name]
+    for truth_path in clips:
+        video = truth_path.with_name(truth_path.name.replace(".truth.json", ".mp4"))
+        truth = json.loads(truth_path.read_text())
+        print(f"… {video.name}", file=sys.stderr, flush=True)
+        try:
+            if truth.get("format", "").startswith("synthrun"):
+                if not str(truth["view"]).startswith("side"):
+                    notes.append(f"{video.name}: {truth['view']} view not measured yet")
+                    continue
+                evaluate_synthetic(video, truth, args.model, args.cache, errors, notes)
+            else:
+                evaluate_real(video, truth, args.model, args.cache, errors)
+        except Exception as exc:  # report and continue: one bad clip must not hide the rest
+            notes.append(f"{video.name}: {type(exc).__name__}: {exc}")
+    print(f"\nmodel: {args.model}; clips: {len(clips)}\n")
+    print(f"| metric | n | median abs error | 95th pct | target |")
+    print("|---|---|---|---|---|")
+    for metric, values in errors.items():
+        if metric.startswith("_"):
+            continue
+        arr = np.asarray(values, dtype=float)
+        if "(%)" in metric:
+            print(f"| {metric} | {arr.size} | {arr.mean():.1f} % | – | {TARGETS.get(metric, '')} |")
+        else:
+            print(f"| {metric} | {arr.size} | {np.median(arr):.2f} | "
+                  f"{np.percentile(arr, 95):.2f} | {TARGETS.get(metric, '–')} |")
+    if pairs := errors.get("_lumbar_pairs"):
+        t, ours = np.asarray(pairs).T
+        print(f"\nlumbar_extension_index vs true lumbar extension angle: Pearson r = "
+              f"{np.corrcoef(t, ours)[0, 1]:.2f} over {len(t)} strides")
+    for note in notes:
+        print(f"note: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Save and load a PoseTrack as a compressed .npz (pose is the slow step; cache it)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.track import PoseTrack, VideoInfo
+
+
+def save_track(track: PoseTrack, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    arrays = {"time_s": track.time_s, "image_xy": track.image_xy,
+              "visibility": track.visibility, "world_xyz": track.world_xyz}
+    if track.back_concavity is not None:
+        arrays["back_concavity"] = track.back_concavity
+    meta = {"video": asdict(track.video), "model": track.model,
+            "provenance": list(track.provenance)}
+    np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
+    tmp.replace(path)
+
+
+def load_track(path: Path) -> PoseTrack:
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        return PoseTrack(
+            time_s=data["time_s"], image_xy=data["image_xy"], visibility=data["visibility"],
+            world_xyz=data["world_xyz"], video=VideoInfo(**meta["video"]), model=meta["model"],
+            back_concavity=data["back_concavity"] if "back_concavity" in data else None,
+            provenance=tuple(meta["provenance"]))

@@ -1,0 +1,54 @@
+"""The real pipeline with the real model on real clips from ../shared/data/real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.errors import CaptureQualityError
+from formcheck.pipeline import analyze_video
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def gaitlab(model_dir: Path, data_dir: Path):  # noqa: ANN201
+    return analyze_video(data_dir / "real" / "gaitlab_male_side_treadmill.mp4")
+
+
+def test_gaitlab_cadence_matches_pixel_ground_truth(gaitlab) -> None:  # noqa: ANN001
+    # ground truth 168.9 ± 0.5 steps/min, measured from pixels without a pose model
+    assert gaitlab.cadence_spm == pytest.approx(168.9, abs=2.0)
+
+
+def test_gaitlab_view_is_side_left(gaitlab) -> None:  # noqa: ANN001
+    # the runner travels toward image left, so the left side faces the camera
+    assert gaitlab.view == "side_left"
+
+
+def test_gaitlab_initial_contacts_alternate(gaitlab) -> None:  # noqa: ANN001
+    feet = [e.foot for e in gaitlab.events if e.type == "initial_contact"]
+    assert len(feet) >= 20
+    alternating = np.mean([a != b for a, b in zip(feet, feet[1:], strict=False)])
+    assert alternating >= 0.9
+
+
+def test_gaitlab_contact_time_is_physiological(gaitlab) -> None:  # noqa: ANN001
+    for side in ("left", "right"):
+        median = gaitlab.summary["contact_time_ms"].model_dump()[side]["median"]
+        assert 180 <= median <= 320
+
+
+def test_distant_runner_is_refused(model_dir: Path, data_dir: Path) -> None:
+    """A runner 40-60 px tall must not yield confident numbers."""
+    with pytest.raises(CaptureQualityError) as err:
+        analyze_video(data_dir / "real" / "hrnet_track_side_distant_stock.mp4")
+    assert any("px tall" in p or "foot strikes" in p for p in err.value.problems)
+
+
+def test_walking_clip_is_refused_as_walking(model_dir: Path, data_dir: Path) -> None:
+    with pytest.raises(CaptureQualityError) as err:
+        analyze_video(data_dir / "real" / "sports2d_demo_walking_side.mp4")
+    assert any("walking" in p for p in err.value.problems)

@@ -1,0 +1,39 @@
+"""The command line: clear errors and exit codes, no tracebacks, no overwritten files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from formcheck.cli import app
+
+runner = CliRunner()
+
+
+def test_missing_video_exit_code_and_message(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(tmp_path / "nope.mp4"),
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "no such file" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_refuses_to_overwrite_a_foreign_analysis_json(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / "analysis.json"
+    mine.write_text('{"my": "own notes"}')
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"irrelevant")
+    result = runner.invoke(app, ["analyze", str(video), "--out", str(out)])
+    assert result.exit_code == 5
+    assert "never overwrites" in " ".join(result.output.split())
+    assert mine.read_text() == '{"my": "own notes"}'
+
+
+def test_models_and_samples_listings() -> None:
+    result = runner.invoke(app, ["models"])
+    assert result.exit_code == 0 and "full" in result.output
+    result = runner.invoke(app, ["samples"])
+    assert result.exit_code == 0 and "sample:gaitlab-side" in result.output

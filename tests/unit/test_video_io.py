@@ -1,0 +1,88 @@
+"""Video decoding: rotation metadata, container timestamps (VFR), clear errors."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from formcheck.errors import InputError
+from formcheck.io.video import iter_frames, probe
+
+
+def _write_clip(path: Path, rotation: int = 0, pts_ms: list[int] | None = None,
+                width: int = 64, height: int = 32) -> Path:
+    """A tiny clip whose frames have a white block in the top-left corner."""
+    pts_ms = pts_ms or [0, 33, 67, 100]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        if rotation:
+            stream.set_display_rotation(rotation)
+        for ms in pts_ms:
+            img = np.zeros((height, width, 3), np.uint8)
+            img[:8, :16] = 255
+            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+            frame.pts, frame.time_base = ms, Fraction(1, 1000)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def _block_centre(rgb: np.ndarray) -> tuple[float, float]:
+    ys, xs = np.nonzero(rgb[..., 0] > 128)
+    return float(ys.mean()), float(xs.mean())
+
+
+@pytest.mark.parametrize("rotation, shape, corner", [
+    (0, (32, 64), "top-left"),
+    (-90, (64, 32), "top-right"),  # a phone filming portrait: turn 90° clockwise to display
+    (90, (64, 32), "bottom-left"),
+    (180, (32, 64), "bottom-right"),
+])
+def test_rotation_metadata_is_applied(tmp_path: Path, rotation: int, shape: tuple[int, int],
+                                      corner: str) -> None:
+    clip = _write_clip(tmp_path / f"r{rotation}.mp4", rotation)
+    info = probe(clip)
+    assert (info.height, info.width) == shape
+    frame = next(iter_frames(clip))
+    assert frame.rgb.shape[:2] == shape
+    y, x = _block_centre(frame.rgb)
+    vertical = "top" if y < shape[0] / 2 else "bottom"
+    horizontal = "left" if x < shape[1] / 2 else "right"
+    assert f"{vertical}-{horizontal}" == corner
+
+
+def test_variable_frame_rate_timestamps_come_from_the_container(tmp_path: Path) -> None:
+    pts = [0, 30, 70, 85, 140, 160]
+    clip = _write_clip(tmp_path / "vfr.mp4", pts_ms=pts)
+    times = [f.time_s for f in iter_frames(clip)]
+    assert np.allclose(times, np.array(pts) / 1000, atol=1e-3)
+
+
+def test_downscaling_keeps_aspect_and_orientation(tmp_path: Path) -> None:
+    clip = _write_clip(tmp_path / "big.mp4", rotation=-90, width=640, height=320)
+    frame = next(iter_frames(clip, max_side=320))
+    assert frame.rgb.shape[:2] == (320, 160)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.mp4", None, "no such file"),
+    ("notes.txt", b"hello", "not a supported video type"),
+    ("broken.mp4", b"\x00\x01 this is not a video", "cannot be read as a video"),
+])
+def test_bad_input_gives_a_clear_error(tmp_path: Path, name: str, content: bytes | None,
+                                       message: str) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        probe(path)
+    assert message in str(err.value)
+    assert str(path) in str(err.value)

@@ -1,0 +1,99 @@
+"""View detection and capture-quality refusals on synthetic tracks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck import landmarks as L
+from formcheck.errors import CaptureQualityError, NoRunnerError
+from formcheck.pipeline import analyze_track
+from formcheck.synthetic import SyntheticRunner, synthetic_side_track
+from formcheck.track import PoseTrack
+from formcheck.view import View, detect_view
+
+
+@pytest.mark.parametrize("facing_right, expected", [(True, View.SIDE_RIGHT),
+                                                     (False, View.SIDE_LEFT)])
+def test_side_and_facing(facing_right: bool, expected: View) -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(facing_right=facing_right))
+    decision = detect_view(track)
+    assert decision.view is expected
+    assert decision.confidence > 0.8
+    assert not decision.oblique
+
+
+def _frontal(track: PoseTrack, facing_camera: bool) -> PoseTrack:
+    """Turn a side track into a rough frontal one: body width, mirrored for the front view."""
+    xy = track.image_xy.copy()
+    world = track.world_xyz.copy()
+    half = 60.0
+    sign = 1.0 if facing_camera else -1.0  # front: runner's left on image right
+    for left, right in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
+        centre = 0.5 * (xy[:, left, 0] + xy[:, right, 0])
+        xy[:, left, 0] = centre + sign * half
+        xy[:, right, 0] = centre - sign * half
+    world[:, L.NOSE, 2] = -0.2 if facing_camera else 0.2
+    world[:, [L.LEFT_HIP, L.RIGHT_HIP], 2] = 0.0
+    return track.with_changes("test: frontal", image_xy=xy, world_xyz=world)
+
+
+@pytest.mark.parametrize("facing_camera, expected", [(True, View.FRONT), (False, View.REAR)])
+def test_rear_and_front(facing_camera: bool, expected: View) -> None:
+    track, _ = synthetic_side_track(SyntheticRunner())
+    assert detect_view(_frontal(track, facing_camera)).view is expected
+
+
+def test_override_is_kept_and_disagreement_noted() -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(facing_right=True))
+    decision = detect_view(track, override=View.SIDE_LEFT)
+    assert decision.view is View.SIDE_LEFT and decision.overridden
+    assert any("side_right" in note for note in decision.notes)
+
+
+def test_tiny_runner_is_refused() -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(leg_px=60))
+    with pytest.raises(CaptureQualityError) as err:
+        analyze_track(track)
+    assert any("px tall" in p for p in err.value.problems)
+
+
+def test_no_runner_is_refused() -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(dropout_frames=((0, 700),)))
+    with pytest.raises(NoRunnerError):
+        analyze_track(track)
+
+
+def test_too_few_strides_is_refused() -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(duration_s=1.2))
+    with pytest.raises(CaptureQualityError) as err:
+        analyze_track(track)
+    assert any("foot strikes" in p for p in err.value.problems)
+
+
+def test_walking_is_refused() -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(cadence_spm=110, duty_factor=0.62,
+                                                    vertical_oscillation_leg=0.03))
+    with pytest.raises(CaptureQualityError) as err:
+        analyze_track(track)
+    assert any("walking" in p for p in err.value.problems)
+
+
+def test_feet_out_of_frame_is_refused() -> None:
+    track, _ = synthetic_side_track(SyntheticRunner())
+    xy = track.image_xy.copy()
+    xy[:, [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_TOE, L.RIGHT_TOE], 1] += 400  # below the picture
+    with pytest.raises(CaptureQualityError) as err:
+        analyze_track(track.with_changes("test: feet cut off", image_xy=xy))
+    assert any("out of frame" in p for p in err.value.problems)
+
+
+def test_low_frame_rate_is_a_warning_not_a_refusal() -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(fps=30))
+    from formcheck.quality import QualityReport, check_video
+
+    report = QualityReport()
+    check_video(track.video, __import__("formcheck.config").config.QualityConfig(), report)
+    assert [n.code for n in report.notes] == ["low_fps"]
+    assert not report.refusals
+    assert np.isfinite(analyze_track(track, report=report).cadence_spm)
