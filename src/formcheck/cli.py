@@ -8,7 +8,7 @@ os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ log lines
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import sys  # noqa: E402
-from enum import Enum  # noqa: E402
+from enum import StrEnum  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Annotated  # noqa: E402
 
@@ -36,7 +36,7 @@ out_console = Console()
 INTERNAL_ERROR_EXIT = 70
 
 
-class ViewChoice(str, Enum):
+class ViewChoice(StrEnum):
     auto = "auto"
     side_left = "side_left"
     side_right = "side_right"
@@ -44,7 +44,12 @@ class ViewChoice(str, Enum):
     front = "front"
 
 
-class ModelChoice(str, Enum):
+class LangChoice(StrEnum):
+    en = "en"
+    ja = "ja"
+
+
+class ModelChoice(StrEnum):
     lite = "lite"
     full = "full"
     heavy = "heavy"
@@ -89,13 +94,14 @@ def analyze(
                                                     help="Runner's height, for cm.")] = None,
     view: Annotated[ViewChoice, typer.Option(help="Camera view; auto detects it.")
                     ] = ViewChoice.auto,
+    lang: Annotated[LangChoice, typer.Option(help="Language of the summary.")] = LangChoice.en,
 ) -> None:
     """Analyse one running video: foot strikes, per-stride metrics, summary."""
-    _run_guarded(_analyze, video, out, model, height_cm, view)
+    _run_guarded(_analyze, video, out, model, height_cm, view, lang)
 
 
 def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float | None,
-             view: ViewChoice) -> None:
+             view: ViewChoice, lang: LangChoice) -> None:
     from formcheck.io.results import prepare_output_dir, write_results
     from formcheck.pipeline import AnalyzeOptions, analyze_video
     from formcheck.report.terminal import render_summary
@@ -117,7 +123,7 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
 
         analysis = analyze_video(path, options, progress=on_frame)
     written = write_results(analysis, out_dir)
-    render_summary(analysis, out_console)
+    render_summary(analysis, out_console, lang.value)
     out_console.print("wrote " + ", ".join(str(p) for p in written))
 
 

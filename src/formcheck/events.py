@@ -32,7 +32,7 @@ from formcheck.track import PoseTrack
 
 PLATEAU_TOLERANCE = 0.2  # share of the contact threshold allowed below the stance level
 STANCE_LEVEL_PERCENTILE = 75.0
-GROUND_WINDOW_S = 2.0  # about three strides  # share of the contact threshold used against the stance plateau
+GROUND_WINDOW_S = 2.0  # about three strides
 
 
 @dataclass(frozen=True)
@@ -143,9 +143,10 @@ def cadence_from_stances(stances: list[Stance] | tuple[Stance, ...],
     """Steps per minute: a robust line through IC times against step number.
 
     Each IC gets a step number from the gaps between ICs and a first estimate of the step
-    time (the median time between alternating ICs), so missed steps do not bias the result; the Theil–Sen slope
-    of time against step number is the step time. Unlike a median of frame differences this
-    is not quantised to whole frames (at 30 fps, 10 vs 11 frames is 180 vs 164 steps/min).
+    time (the median time between alternating ICs), so missed steps do not bias the result;
+    the Theil–Sen slope of time against step number is the step time. Unlike a median of
+    frame differences this is not quantised to whole frames (at 30 fps, 10 vs 11 frames
+    is 180 vs 164 steps/min).
     """
     config = config or EventConfig()
     lo, hi = 60 / config.max_cadence_spm, 60 / config.min_cadence_spm

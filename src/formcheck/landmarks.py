@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 NAMES: tuple[str, ...] = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
@@ -26,7 +26,7 @@ LEFT_TOE, RIGHT_TOE = 31, 32
 FACE = tuple(range(0, 11))
 
 
-class Side(str, Enum):
+class Side(StrEnum):
     """The runner's anatomical side (never image left/right)."""
 
     LEFT = "left"

@@ -4,7 +4,7 @@ meaningless. Every check runs; all problems are reported at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from formcheck.track import PoseTrack, VideoInfo
 FEET = (LEFT_HEEL, RIGHT_HEEL, LEFT_TOE, RIGHT_TOE)
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     INFO = "info"
     WARN = "warn"
     REFUSE = "refuse"

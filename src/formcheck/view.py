@@ -12,7 +12,7 @@ Geometry: a runner travelling toward image left shows the camera their left side
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -35,7 +35,7 @@ SIDE_MAX_WIDTH = 0.40  # shoulder/hip width over torso height below this: side v
 FRONTAL_MIN_WIDTH = 0.55  # above this: rear or front; in between: oblique
 
 
-class View(str, Enum):
+class View(StrEnum):
     SIDE_LEFT = "side_left"  # runner's left side faces the camera
     SIDE_RIGHT = "side_right"
     REAR = "rear"

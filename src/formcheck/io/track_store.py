@@ -30,5 +30,5 @@ def load_track(path: Path) -> PoseTrack:
         return PoseTrack(
             time_s=data["time_s"], image_xy=data["image_xy"], visibility=data["visibility"],
             world_xyz=data["world_xyz"], video=VideoInfo(**meta["video"]), model=meta["model"],
-            back_concavity=data["back_concavity"] if "back_concavity" in data else None,
+            back_concavity=data.get("back_concavity", None),
             provenance=tuple(meta["provenance"]))

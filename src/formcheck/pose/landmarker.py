@@ -5,7 +5,10 @@ Decoding runs in a background thread so that FFmpeg and the network overlap on t
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -60,6 +63,28 @@ def _prefetch(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
                 thread.join(timeout=0.05)
 
 
+@contextlib.contextmanager
+def _native_logs_silenced() -> Iterator[None]:
+    """Hide MediaPipe's C++ start-up log lines (they bypass Python's logging).
+
+    Only wraps model creation and the first frame; later errors still reach stderr.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        sys.stderr.flush()
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _create_landmarker(model_path: Path, config: PoseConfig):  # noqa: ANN202 (mediapipe type)
     from mediapipe.tasks.python import vision
     from mediapipe.tasks.python.core.base_options import BaseOptions
@@ -95,12 +120,18 @@ def estimate_pose(
     concavity: list[np.ndarray] = []
     nan_xy = np.full((N_LANDMARKS, 2), np.nan)
     last_ms = -1
-    with _create_landmarker(model_path, config) as landmarker:
+    with _native_logs_silenced():
+        landmarker = _create_landmarker(model_path, config)
+    with landmarker:
         for frame in _prefetch(iter_frames(path, config.max_side_px)):
             ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
             last_ms = ms
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb)
-            result = landmarker.detect_for_video(image, ms)
+            if frame.index == 0:
+                with _native_logs_silenced():
+                    result = landmarker.detect_for_video(image, ms)
+            else:
+                result = landmarker.detect_for_video(image, ms)
             times.append(frame.time_s)
             if result.pose_landmarks:
                 lms = result.pose_landmarks[0]

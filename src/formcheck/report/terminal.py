@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from formcheck.schema import Analysis
+from formcheck.texts import Lang, metric_label
 
 SEVERITY_STYLE = {"ok": "green", "watch": "yellow", "flag": "bold red"}
 
@@ -14,7 +15,7 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def render_summary(analysis: Analysis, console: Console) -> None:
+def render_summary(analysis: Analysis, console: Console, lang: Lang = "en") -> None:
     v = analysis.video
     console.print(
         f"[bold]{v.path}[/]  {v.width}×{v.height}, {v.fps:.1f} fps, {v.duration_s:.1f} s · "
@@ -28,7 +29,7 @@ def render_summary(analysis: Analysis, console: Console) -> None:
     table.add_column("left", justify="right")
     table.add_column("right", justify="right")
     table.add_column("n (L/R)", justify="right", style="dim")
-    table.add_column("guidance", style="dim")
+    table.add_column("guidance", style="dim", overflow="fold")
     for metric_id, summary in analysis.summary.items():
         info = analysis.metrics.get(metric_id)
         cells = []
@@ -37,7 +38,7 @@ def render_summary(analysis: Analysis, console: Console) -> None:
             text = f"{_fmt(stat.median)} ({_fmt(stat.iqr)})" if stat.n else "–"
             style = SEVERITY_STYLE.get(severities.get((metric_id, side), ""), "")
             cells.append(f"[{style}]{text}[/]" if style else text)
-        table.add_row(metric_id, info.unit if info else "", *cells,
+        table.add_row(metric_label(metric_id, lang), info.unit if info else "", *cells,
                       f"{summary.left.n}/{summary.right.n}",
                       (info.guidance or "").split(" (guidance")[0] if info else "")
     console.print(table)

@@ -1,0 +1,24 @@
+"""User-facing text (en/ja) from the data files in `formcheck/data/`."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+Lang = Literal["en", "ja"]
+LANGS: tuple[Lang, ...] = ("en", "ja")
+
+
+@cache
+def metric_texts() -> dict[str, dict[str, dict[str, str]]]:
+    text = resources.files("formcheck").joinpath("data/metrics.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def metric_label(metric_id: str, lang: Lang = "en", short: bool = True) -> str:
+    entry = metric_texts().get(metric_id, {}).get(lang)
+    if not entry:
+        return metric_id
+    return entry["short" if short else "name"]

@@ -1,0 +1,16 @@
+"""Every registered metric has user-facing text in both languages, none empty."""
+
+from __future__ import annotations
+
+from formcheck.metrics import side  # noqa: F401  (registers the metrics)
+from formcheck.metrics.registry import REGISTRY
+from formcheck.texts import LANGS, metric_texts
+
+
+def test_every_metric_has_en_and_ja_text() -> None:
+    texts = metric_texts()
+    for metric_id in REGISTRY:
+        assert metric_id in texts, metric_id
+        for lang in LANGS:
+            entry = texts[metric_id][lang]
+            assert all(entry[k].strip() for k in ("name", "short", "what")), (metric_id, lang)
