@@ -43,7 +43,7 @@ class EventConfig:
     max_cadence_spm: float = 230.0
     # A foot counts as on the ground when its lowest point is within this fraction of leg
     # length of the local ground line.
-    contact_height_leg: float = 0.045
+    contact_height_leg: float = 0.035
     # Local ground line = this percentile of the foot's lowest point over a sliding window.
     ground_percentile: float = 95.0
 
