@@ -87,10 +87,12 @@ def _mask_frames(track: PoseTrack, keep: np.ndarray, step: str) -> PoseTrack:
     xy, vis, world = track.image_xy.copy(), track.visibility.copy(), track.world_xyz.copy()
     xy[~keep], vis[~keep], world[~keep] = np.nan, 0.0, np.nan
     changes: dict[str, object] = {"image_xy": xy, "visibility": vis, "world_xyz": world}
-    if track.back_concavity is not None:
-        conc = track.back_concavity.copy()
-        conc[~keep] = np.nan
-        changes["back_concavity"] = conc
+    for name in ("back_concavity", "waist_line"):
+        values = getattr(track, name)
+        if values is not None:
+            values = values.copy()
+            values[~keep] = np.nan
+            changes[name] = values
     return track.with_changes(step, **changes)
 
 

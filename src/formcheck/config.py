@@ -60,7 +60,9 @@ class QualityConfig:
     warn_strides_per_side: int = 7  # Dingenen 2018: medians of >= 7 strides
     max_running_duty_factor: float = 0.5  # above: no flight phase, i.e. walking
     min_running_cadence_spm: float = 130.0
-    max_double_support: float = 0.25  # running has no double support; walking ~30-40 %
+    max_double_support: float = 0.25
+    min_hip_width_px: float = 30.0  # 1 px = 1.9° of hip-line tilt at 30 px
+    warn_hip_width_px: float = 60.0  # running has no double support; walking ~30-40 %
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from formcheck.findings import guidance_text
-from formcheck.metrics import side  # noqa: F401  (registers the metrics)
+from formcheck.metrics import compute  # noqa: F401  (registers every metric)
 from formcheck.metrics.registry import REGISTRY
 from formcheck.texts import metric_texts
 

@@ -42,6 +42,12 @@ class Stance:
     to_frame: int  # first frame with the foot airborne
     ic_time_s: float
     to_time_s: float
+    midstance_frame: int | None = None
+
+    @property
+    def midstance(self) -> int:
+        return self.midstance_frame if self.midstance_frame is not None \
+            else (self.ic_frame + self.to_frame) // 2
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -11,16 +11,29 @@ import numpy as np
 from formcheck import __version__, schema
 from formcheck.cleaning import CleaningReport, clean_track, torso_length_px
 from formcheck.config import Config
-from formcheck.errors import CaptureQualityError
 from formcheck.events import GaitEvents, detect_events
+from formcheck.events_frontal import detect_events_frontal
 from formcheck.findings import assess, guidance_text
 from formcheck.io.video import probe
 from formcheck.landmarks import Side
-from formcheck.metrics.compute import StrideResult, build_contexts, compute_strides, summarise
+from formcheck.metrics.compute import (
+    StrideResult,
+    build_contexts,
+    compute_strides,
+    frontal_roll_deg,
+    summarise,
+)
 from formcheck.metrics.registry import REGISTRY
 from formcheck.metrics.scale import ground_roll_deg, leg_length_px
 from formcheck.pose.landmarker import ProgressFn, estimate_pose
-from formcheck.quality import Level, QualityReport, check_gait, check_track, check_video
+from formcheck.quality import (
+    Level,
+    QualityReport,
+    check_frontal,
+    check_gait,
+    check_track,
+    check_video,
+)
 from formcheck.track import PoseTrack
 from formcheck.view import View, ViewDecision, detect_view
 
@@ -60,25 +73,46 @@ def analyze_track(track: PoseTrack, options: AnalyzeOptions | None = None,
     report = report or QualityReport()
     path = track.video.path
     check_track(track, config.quality, report)
-    report.raise_if_refused(path)
+    if any(n.code == "no_runner" for n in report.refusals):
+        report.raise_if_refused(path)
     cleaned, cleaning = clean_track(track, config.cleaning)
     decision = detect_view(cleaned, options.view)
-    if not decision.view.is_side:
-        raise CaptureQualityError(
-            f"{path}: this is a {decision.view.value} view; this version measures side views.",
-            "Film the runner from the side (rear/front analysis is being added).",
-            list(decision.notes))
-    near = Side.LEFT if decision.view is View.SIDE_LEFT else Side.RIGHT
-    leg_px = leg_length_px(cleaned, near)
-    events = detect_events(cleaned, leg_px, config.events)
-    leg_px = leg_length_px(cleaned, near, events)
+    report.add("view", Level.INFO, f"view: {decision.view.value} "
+               f"({100 * decision.confidence:.0f}% sure)")
+    report.raise_if_refused(path)
+    family = "side" if decision.view.is_side else "frontal"
+    near = Side.RIGHT if decision.view is View.SIDE_RIGHT else Side.LEFT
+    leg_px = leg_length_px(cleaned, near, percentile=50.0 if family == "side" else 90.0)
+    if family == "side":
+        events = detect_events(cleaned, leg_px, config.events)
+        leg_px = leg_length_px(cleaned, near, events)
+    else:
+        check_frontal(cleaned, config.quality, report)
+        events = detect_events_frontal(cleaned, leg_px, config.events)
     check_gait(events, config.quality, report)
     report.raise_if_refused(path)
-    roll = ground_roll_deg(cleaned, events, leg_px)
+    roll = ground_roll_deg(cleaned, events, leg_px) if family == "side" \
+        else frontal_roll_deg(cleaned)
     leg_cm = options.height_cm * config.metrics.leg_length_per_height \
         if options.height_cm else None
     contexts = build_contexts(cleaned, events, decision.view, leg_px, roll, leg_cm)
-    strides, defs = compute_strides(contexts, "side")
+    strides, defs = compute_strides(contexts, family)
+    if decision.oblique or decision.changes_view:
+        # angles measured in an oblique or changing view are projections of the wrong plane
+        strides = [replace(s, metrics={}) for s in strides]
+        defs = []
+    if contexts and contexts[0].frontal is not None:
+        source = contexts[0].frontal.pelvis_source
+        if source == "hip landmarks":
+            report.add("pelvis_source", Level.WARN,
+                       "no clear waistband edge: pelvic drop comes from the hip landmarks, "
+                       "which under-read it; wear shorts that contrast with the shirt")
+        else:
+            report.add("pelvis_source", Level.INFO, "pelvic drop measured on the waistband line")
+        if decision.view is View.REAR:
+            report.add("toe_out_view", Level.INFO,
+                       "toe-out is not measured from behind (the foot is foreshortened); "
+                       "film from the front for it")
     summary = summarise(strides, [d.id for d in defs])
     for note in decision.notes:
         report.add("view", Level.WARN, note)
@@ -123,6 +157,7 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         events=_events(events),
         strides=[schema.Stride(foot=s.foot.value, ic_frame=s.ic_frame,
                                ic_time_s=round(s.ic_time_s, 4), to_frame=s.to_frame,
+                               midstance_frame=s.midstance_frame,
                                metrics={k: _clean(v) for k, v in s.metrics.items()})
                  for s in strides],
         summary={k: schema.MetricSummary(**{side: schema.Stat(

@@ -45,7 +45,7 @@ class QualityReport:
         refusals = self.refusals
         if not refusals:
             return
-        others = [n.message for n in self.notes if n.level is Level.WARN]
+        others = [n.message for n in self.notes if n.level is not Level.REFUSE]
         problems = [n.message for n in refusals] + others
         error = NoRunnerError if any(n.code == "no_runner" for n in refusals) \
             else CaptureQualityError
@@ -58,6 +58,8 @@ def _hint(refusals: list[QualityNote]) -> str:
     tips = []
     if "no_runner" in codes:
         tips.append("make sure the runner's whole body, feet included, is in view")
+    if "hips_small" in codes:
+        tips.append("film closer from behind or in front so the hips are wide in the picture")
     if "runner_small" in codes:
         tips.append("film closer so the runner fills at least half the frame height")
     if "feet_out" in codes:
@@ -123,6 +125,20 @@ def check_track(track: PoseTrack, config: QualityConfig, report: QualityReport) 
     if out > config.max_feet_out_fraction:
         report.add("feet_out", Level.REFUSE,
                    f"the feet are out of frame or hidden in {100 * out:.0f}% of the frames")
+
+
+def check_frontal(track: PoseTrack, config: QualityConfig, report: QualityReport) -> None:
+    """Rear/front metrics measure small tilts across the hips: they need pixels there."""
+    d = track.image_xy[:, 23] - track.image_xy[:, 24]
+    hips = float(np.nanmedian(np.hypot(d[:, 0], d[:, 1]))) if track.detected.any() else 0.0
+    if hips < config.min_hip_width_px:
+        report.add("hips_small", Level.REFUSE,
+                   f"the hips are only {hips:.0f} px wide; frontal angles need at least "
+                   f"{config.min_hip_width_px:.0f} px")
+    elif hips < config.warn_hip_width_px:
+        report.add("hips_small", Level.WARN,
+                   f"the hips are {hips:.0f} px wide: one pixel is "
+                   f"{np.degrees(np.arctan(1 / hips)):.1f}° of pelvic tilt")
 
 
 def duty_factor(events: GaitEvents) -> float:

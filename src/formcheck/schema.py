@@ -40,6 +40,7 @@ class Stride(_Model):
     ic_frame: int
     ic_time_s: float
     to_frame: int
+    midstance_frame: int | None = None
     metrics: dict[str, float | None]
 
 

@@ -216,3 +216,109 @@ def _truth(r: SyntheticRunner, t: np.ndarray) -> SideTruth:
         knee_flexion_ic_deg=knee_flexion_from_distance(d, r.thigh_px, r.shank_px),
         contact_time_ms=r.duty_factor * stride_ms,
         flight_time_ms=(0.5 - r.duty_factor) * stride_ms)
+
+
+@dataclass(frozen=True)
+class FrontalRunner:
+    """A runner filmed from behind (`front=False`) or in front, with known frontal answers.
+
+    At each foot's midstance the pelvis is tilted by `pelvic_drop_deg` (swing side lower),
+    the stance knee sits `knee_fppa_deg` inside the hip-ankle line (+ valgus), the trunk leans
+    `sway_deg` toward the stance side, the stance foot points `toe_out_deg` outward and lands
+    `step_width_hip` hip widths from the other foot. The picture is rolled by `roll_deg`.
+    """
+
+    front: bool = False
+    fps: float = 60.0
+    duration_s: float = 10.0
+    cadence_spm: float = 170.0
+    duty_factor: float = 0.36
+    leg_px: float = 300.0
+    hip_width_leg: float = 0.19
+    pelvic_drop_deg: float = 6.0
+    knee_fppa_deg: float = 8.0
+    sway_deg: float = 3.0
+    toe_out_deg: float = 10.0
+    step_width_hip: float = 0.4
+    roll_deg: float = 0.0
+    width: int = 1280
+    height: int = 720
+
+
+def _bump(phase: np.ndarray, duty: float) -> np.ndarray:
+    """1 at midstance, falling to 0 at contact and toe-off, 0 in swing."""
+    s = phase / duty
+    return np.where(phase < duty, np.sin(np.pi * np.clip(s, 0, 1)), 0.0)
+
+
+def synthetic_frontal_track(r: FrontalRunner = FrontalRunner()) -> tuple[PoseTrack, dict]:
+    """A rear/front PoseTrack and its truth: midstance frames and the per-stance values."""
+    n = int(round(r.duration_s * r.fps))
+    t = np.arange(n) / r.fps
+    freq = r.cadence_spm / 120.0
+    leg, hw = r.leg_px, r.hip_width_leg * r.leg_px
+    left_sign = 1 if r.front else -1  # image-x sign of the runner's left
+    out = {"left": left_sign, "right": -left_sign}
+    phase = {"right": (t * freq) % 1.0, "left": (t * freq + 0.5) % 1.0}
+    bump = {s: _bump(phase[s], r.duty_factor) for s in ("left", "right")}
+    ground = 0.85 * r.height
+    x0 = r.width / 2
+    # pelvis lowest at each midstance
+    hip_y = ground - 0.93 * leg + 0.035 * leg * (bump["left"] + bump["right"])
+    # + tilt = runner's right side lower: left stance drops the right side
+    tilt = np.radians(r.pelvic_drop_deg) * (bump["left"] - bump["right"])
+    xy = np.zeros((n, L.N_LANDMARKS, 2))
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        hip_i, knee_i, ankle_i, heel_i, toe_i = L.LEG[L.Side(side)]
+        hx = x0 + out[side] * hw / 2
+        hy = hip_y + sign * np.sin(tilt) * hw / 2  # right lower when tilt > 0
+        ankle_x = x0 + out[side] * r.step_width_hip * hw / 2
+        lift = 0.3 * leg * np.where(phase[side] >= r.duty_factor, np.sin(
+            np.pi * (phase[side] - r.duty_factor) / (1 - r.duty_factor)), 0.0)
+        ay = ground - 0.07 * leg - lift
+        half = 0.5 * (ay - hy)
+        fppa = np.radians(r.knee_fppa_deg) * bump[side]
+        medial = -out[side]
+        kx = 0.5 * (hx + ankle_x) + medial * half * np.tan(fppa / 2)
+        xy[:, hip_i] = np.stack([np.full(n, hx), hy], axis=1)
+        xy[:, knee_i] = np.stack([kx, hy + half], axis=1)
+        xy[:, ankle_i] = np.stack([np.full(n, ankle_x), ay], axis=1)
+        xy[:, heel_i] = xy[:, ankle_i] + [0.0, 0.05 * leg]
+        foot = FOOT_LENGTH * leg
+        toe_dx = out[side] * foot * np.sin(np.radians(r.toe_out_deg))
+        toe_dy = (1 if r.front else -1) * 0.25 * foot  # foreshortened forward component
+        xy[:, toe_i] = xy[:, heel_i] + [toe_dx, toe_dy]
+    hip_mid = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP])
+    sway = np.radians(r.sway_deg) * (out["left"] * bump["left"] + out["right"] * bump["right"])
+    shoulder_mid = hip_mid + 0.62 * leg * np.stack([np.sin(sway), -np.cos(sway)], axis=1)
+    for side in ("left", "right"):
+        xy[:, L.LEFT_SHOULDER if side == "left" else L.RIGHT_SHOULDER] = \
+            shoulder_mid + [out[side] * 0.2 * leg, 0.0]
+    head = shoulder_mid + [0.0, -0.25 * leg]
+    for i in L.FACE:
+        xy[:, i] = head
+    xy[:, L.LEFT_EAR] = head + [out["left"] * 0.05 * leg, 0]
+    xy[:, L.RIGHT_EAR] = head + [out["right"] * 0.05 * leg, 0]
+    for i in range(13, 23):
+        side = "left" if i % 2 else "right"
+        xy[:, i] = shoulder_mid + [out[side] * 0.25 * leg, 0.3 * leg]
+    centre = (r.width / 2, r.height / 2)
+    from formcheck.metrics.geometry import rotate_points
+
+    xy = rotate_points(xy, r.roll_deg, centre)
+    world = np.zeros((n, L.N_LANDMARKS, 3))
+    world[..., :2] = (xy - hip_mid[:, None, :]) / leg
+    world[:, L.NOSE, 2] = -0.3 if r.front else 0.3
+    waist = np.stack([np.degrees(tilt) * -left_sign + r.roll_deg * -1.0, np.full(n, 60.0)],
+                     axis=1)
+    info = VideoInfo(path="synthetic-frontal", width=r.width, height=r.height, fps=r.fps,
+                     n_frames=n, duration_s=float(n / r.fps))
+    track = PoseTrack(time_s=t, image_xy=xy, visibility=np.full((n, L.N_LANDMARKS), 0.95),
+                      world_xyz=world, video=info, model="synthetic",
+                      back_concavity=np.full((n, 2), np.nan), waist_line=waist,
+                      provenance=("synthetic frontal runner",))
+    period = 1 / freq
+    mids = {s: np.searchsorted(t, np.arange(((-off) % 1.0) * period + r.duty_factor / 2 * period,
+                                            t[-1], period))
+            for s, off in (("right", 0.0), ("left", 0.5))}
+    return track, {"midstance_frames": mids}

@@ -39,6 +39,8 @@ class PoseTrack:
     world_xyz : (T, 33, 3) MediaPipe world landmarks in metres (NaN where no pose).
     back_concavity : (T, 2) depth of the silhouette's concavity between shoulder and hip height
         on the image-left and image-right edge, as a fraction of trunk length (NaN if no mask).
+    waist_line : (T, 2) tilt of the waistband edge between the hips (degrees, + = image-right
+        end lower) and its colour contrast; the frontal-plane pelvis evidence.
     provenance : the processing steps applied, in order (like `movement`'s attrs).
     """
 
@@ -50,6 +52,7 @@ class PoseTrack:
     model: str = "unknown"
     back_concavity: np.ndarray | None = None
     provenance: tuple[str, ...] = field(default_factory=tuple)
+    waist_line: np.ndarray | None = None  # (T, 2): angle (deg, + image-right lower), contrast
 
     def __post_init__(self) -> None:
         t = len(self.time_s)

@@ -31,8 +31,10 @@ from formcheck.landmarks import (
 )
 from formcheck.track import PoseTrack
 
-SIDE_MAX_WIDTH = 0.40  # shoulder/hip width over torso height below this: side view
-FRONTAL_MIN_WIDTH = 0.55  # above this: rear or front; in between: oblique
+# Shoulder and hip width over torso height: rendered side views measure 0.06–0.14, rear and
+# front views 0.52–0.58 (MediaPipe's joint centres sit inside the body outline).
+SIDE_MAX_WIDTH = 0.30  # below: side view
+FRONTAL_MIN_WIDTH = 0.42  # above: rear or front; in between: oblique
 
 
 class View(StrEnum):
@@ -44,6 +46,11 @@ class View(StrEnum):
     @property
     def is_side(self) -> bool:
         return self in (View.SIDE_LEFT, View.SIDE_RIGHT)
+
+    @property
+    def left_image_sign(self) -> int:
+        """Image-x sign of the runner's left in rear (-1) and front (+1) views."""
+        return -1 if self is View.REAR else 1
 
     @property
     def forward_sign(self) -> int:
@@ -120,10 +127,12 @@ def detect_view(track: PoseTrack, override: View | None = None) -> ViewDecision:
     confidence = float(np.clip(abs(score), 0, 1) * family_share)
     notes: list[str] = []
     if oblique:
-        notes.append(f"the camera looks at the runner obliquely (width ratio {ratio:.2f}); "
-                     "only metrics that stay valid are reported")
+        notes.append(f"the camera looks at the runner obliquely (width ratio {ratio:.2f}): "
+                     "angles would be distorted, so only the step timing is reported; film "
+                     "square from the side, behind or in front")
     if changes:
-        notes.append("the view changes during the clip")
+        notes.append("the view changes during the clip: angles are not reported; film from "
+                     "one side, or cut the clip where the view changes")
     if override is not None and override != view:
         notes.append(f"view forced to {override.value}; the landmarks suggest {view.value}")
         return ViewDecision(override, confidence, ratio, oblique, changes, True, tuple(notes))

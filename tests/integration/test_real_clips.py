@@ -52,3 +52,19 @@ def test_walking_clip_is_refused_as_walking(model_dir: Path, data_dir: Path) -> 
     with pytest.raises(CaptureQualityError) as err:
         analyze_video(data_dir / "real" / "sports2d_demo_walking_side.mp4")
     assert any("walking" in p for p in err.value.problems)
+
+
+def test_rear_walking_clip_view_and_refusal(model_dir: Path, data_dir: Path) -> None:
+    """The only real rear clip: a small walker filmed from a drone. The view must be named
+    as rear and the clip refused rather than measured."""
+    with pytest.raises(CaptureQualityError) as err:
+        analyze_video(data_dir / "real" / "glamr_pexels5738706_walking_rear_drone.mp4")
+    assert any("view: rear" in p for p in err.value.problems)
+
+
+def test_front_oblique_clip_view_and_refusal(model_dir: Path, data_dir: Path) -> None:
+    with pytest.raises(CaptureQualityError) as err:
+        analyze_video(data_dir / "real" / "divvi_outdoor_front_road_istock.mp4")
+    problems = " ".join(err.value.problems)
+    assert "view: front" in problems
+    assert "feet are out of frame" in problems

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from formcheck.metrics import side  # noqa: F401  (registers the metrics)
+from formcheck.metrics import compute  # noqa: F401  (registers every metric)
 from formcheck.metrics.registry import REGISTRY
 from formcheck.texts import LANGS, metric_texts
 

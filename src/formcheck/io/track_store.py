@@ -16,8 +16,9 @@ def save_track(track: PoseTrack, path: Path) -> None:
     tmp = path.with_suffix(".tmp.npz")
     arrays = {"time_s": track.time_s, "image_xy": track.image_xy,
               "visibility": track.visibility, "world_xyz": track.world_xyz}
-    if track.back_concavity is not None:
-        arrays["back_concavity"] = track.back_concavity
+    for name in ("back_concavity", "waist_line"):
+        if getattr(track, name) is not None:
+            arrays[name] = getattr(track, name)
     meta = {"video": asdict(track.video), "model": track.model,
             "provenance": list(track.provenance)}
     np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
@@ -31,4 +32,5 @@ def load_track(path: Path) -> PoseTrack:
             time_s=data["time_s"], image_xy=data["image_xy"], visibility=data["visibility"],
             world_xyz=data["world_xyz"], video=VideoInfo(**meta["video"]), model=meta["model"],
             back_concavity=data.get("back_concavity", None),
+            waist_line=data.get("waist_line", None),
             provenance=tuple(meta["provenance"]))

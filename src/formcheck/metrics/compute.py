@@ -8,9 +8,10 @@ import numpy as np
 
 from formcheck.cleaning import torso_length_px
 from formcheck.events import GaitEvents
-from formcheck.landmarks import Side
-from formcheck.metrics import side as _side  # noqa: F401  (registers the side metrics)
-from formcheck.metrics.context import StrideContext
+from formcheck.landmarks import LEFT_HIP, RIGHT_HIP, Side
+from formcheck.metrics import frontal as frontal_metrics  # registers the frontal metrics
+from formcheck.metrics import side as _side  # noqa: F401
+from formcheck.metrics.context import FrontalGeometry, StrideContext
 from formcheck.metrics.geometry import rotate_points
 from formcheck.metrics.registry import MetricDef, metrics_for
 from formcheck.track import PoseTrack
@@ -24,6 +25,7 @@ class StrideResult:
     to_frame: int
     ic_time_s: float
     metrics: dict[str, float | None]
+    midstance_frame: int | None = None
 
 
 def back_edge_concavity(track: PoseTrack, view: View) -> np.ndarray | None:
@@ -40,6 +42,12 @@ def build_contexts(track: PoseTrack, events: GaitEvents, view: View, leg_px: flo
     xy = rotate_points(track.image_xy, -roll_deg, centre)
     trunk_px = float(np.nanmedian(torso_length_px(track)))
     concavity = back_edge_concavity(track, view)
+    frontal = None
+    if not view.is_side:
+        tilt, source = pelvis_tilt_series(track, xy, view)
+        frontal = FrontalGeometry(left_image_sign=view.left_image_sign, world=track.world_xyz,
+                                  hip_width_px=hip_width_px(track), pelvis_tilt_deg=tilt,
+                                  pelvis_source=source)
     contexts = []
     stances = list(events.stances)
     for i, stance in enumerate(stances):
@@ -48,11 +56,50 @@ def build_contexts(track: PoseTrack, events: GaitEvents, view: View, leg_px: flo
         other = next((s.ic_frame for s in later if s.foot is not stance.foot), None)
         if other is not None and same is not None and other > same:
             other = None  # the other foot's contact was missed: no flight time
+        earlier = [s for s in stances[:i] if s.foot is not stance.foot]
+        previous_other = earlier[-1].midstance if earlier and \
+            stances[i - 1].foot is not stance.foot else None
         contexts.append(StrideContext(
             foot=stance.foot, ic=stance.ic_frame, to=stance.to_frame, next_ic_same=same,
             next_ic_other=other, time_s=track.time_s, xy=xy, forward=view.forward_sign,
-            leg_px=leg_px, trunk_px=trunk_px, leg_cm=leg_cm, back_concavity=concavity))
+            leg_px=leg_px, trunk_px=trunk_px, leg_cm=leg_cm, back_concavity=concavity,
+            midstance=stance.midstance, previous_other=previous_other, frontal=frontal))
     return contexts
+
+
+def hip_width_px(track: PoseTrack) -> float:
+    d = track.image_xy[:, LEFT_HIP] - track.image_xy[:, RIGHT_HIP]
+    return float(np.nanmedian(np.hypot(d[:, 0], d[:, 1])))
+
+
+MIN_WAIST_CONTRAST = 20.0  # colour-edge contrast (0–255) below which the waistband is not used
+MIN_WAIST_SHARE = 0.6  # share of frames that must have a usable waistband edge
+
+
+def pelvis_tilt_series(track: PoseTrack, levelled_xy: np.ndarray, view: View,
+                       ) -> tuple[np.ndarray, str]:
+    """Frontal pelvis tilt per frame (+ = runner's right lower), relative to the median.
+
+    The waistband edge is used when it is visible in most frames; otherwise the hip
+    landmarks, which under-read pelvic drop (DESIGN §7b) — the caller says so.
+    """
+    if track.waist_line is not None and len(track.waist_line):
+        angle, contrast = track.waist_line[:, 0], track.waist_line[:, 1]
+        usable = np.isfinite(angle) & (contrast >= MIN_WAIST_CONTRAST)
+        if usable.mean() >= MIN_WAIST_SHARE:
+            series = np.where(usable, angle * -view.left_image_sign, np.nan)
+            return series - np.nanmedian(series), "waistband edge"
+    series = frontal_metrics.hip_line_deg(levelled_xy)
+    return series - np.nanmedian(series), "hip landmarks"
+
+
+def frontal_roll_deg(track: PoseTrack) -> float:
+    """Camera roll in a rear/front view: the median tilt of the hip line over whole gait
+    cycles (the runner's own neutral), + = the picture's horizon rises toward image right."""
+    d = track.image_xy[:, RIGHT_HIP] - track.image_xy[:, LEFT_HIP]
+    d = d * np.sign(d[:, :1])  # measured from the image-left hip to the image-right hip
+    angles = np.degrees(np.arctan2(d[:, 1], d[:, 0]))
+    return float(-np.nanmedian(angles)) if np.isfinite(angles).any() else 0.0
 
 
 def compute_strides(contexts: list[StrideContext], view_family: str,
@@ -62,7 +109,8 @@ def compute_strides(contexts: list[StrideContext], view_family: str,
     results = []
     for c in contexts:
         values = {m.id: m.compute(c) for m in defs}
-        results.append(StrideResult(c.foot, c.ic, c.to, float(c.time_s[c.ic]), values))
+        results.append(StrideResult(c.foot, c.ic, c.to, float(c.time_s[c.ic]), values,
+                                    c.midstance))
     return results, defs
 
 

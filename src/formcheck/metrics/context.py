@@ -10,6 +10,27 @@ from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, LEG, RIGHT_HIP, RIGHT_S
 
 
 @dataclass(frozen=True)
+class FrontalGeometry:
+    """What rear/front metrics need beyond the image: which way is the runner's left, which
+    way they travel in MediaPipe's world depth, and the clip's scales."""
+
+    left_image_sign: int  # image-x sign of the runner's left: -1 rear view, +1 front view
+    world: np.ndarray  # (T, 33, 3) MediaPipe world landmarks
+    hip_width_px: float
+    pelvis_tilt_deg: np.ndarray  # (T,) + = runner's right side lower, runner's neutral removed
+    pelvis_source: str  # "waistband edge" or "hip landmarks"
+
+    def outward(self, foot: Side) -> int:
+        """Image-x sign pointing away from the body on `foot`'s side."""
+        return self.left_image_sign if foot is Side.LEFT else -self.left_image_sign
+
+    @property
+    def forward_depth_sign(self) -> int:
+        """World-z sign of the direction of travel (+z = away from the camera)."""
+        return 1 if self.left_image_sign < 0 else -1
+
+
+@dataclass(frozen=True)
 class StrideContext:
     """One stride of one foot: IC → next IC of the same foot.
 
@@ -29,6 +50,9 @@ class StrideContext:
     trunk_px: float
     leg_cm: float | None
     back_concavity: np.ndarray | None  # (T,) on the runner's back edge
+    midstance: int | None = None
+    previous_other: int | None = None  # midstance of the other foot's previous stance
+    frontal: FrontalGeometry | None = None
 
     def point(self, index: int, frame: int) -> np.ndarray:
         return self.xy[frame, index]

@@ -9,6 +9,9 @@ from formcheck.landmarks import LEG, Side
 from formcheck.track import PoseTrack
 
 MAX_ROLL_DEG = 15.0
+# thigh + shank over hip-joint height (Winter's anthropometry: 0.491 H / 0.530 H), for views
+# where the ankle height cannot be measured
+SEGMENTS_PER_LEG = 0.926
 
 
 def stance_mask(n_frames: int, events: GaitEvents, foot: Side | None = None) -> np.ndarray:
@@ -19,22 +22,25 @@ def stance_mask(n_frames: int, events: GaitEvents, foot: Side | None = None) -> 
     return mask
 
 
-def leg_length_px(track: PoseTrack, near: Side, events: GaitEvents | None = None) -> float:
+def leg_length_px(track: PoseTrack, near: Side, events: GaitEvents | None = None,
+                  percentile: float = 50.0) -> float:
     """Hip-joint height when standing, in pixels: thigh + shank + ankle height.
 
     Lengths come from the leg nearer the camera (the far one is often occluded); the ankle
-    height is the ankle above the heel landmark while the foot is flat in stance.
+    height is the ankle above the heel landmark while the foot is flat in stance. Without
+    events, thigh + shank are scaled by `SEGMENTS_PER_LEG`. In rear/front views the bent
+    leg is foreshortened, so callers pass a high `percentile` of the segment lengths.
     """
     hip, knee, ankle, heel, _ = LEG[near]
     xy = track.image_xy
-    thigh = np.nanmedian(np.linalg.norm(xy[:, knee] - xy[:, hip], axis=1))
-    shank = np.nanmedian(np.linalg.norm(xy[:, ankle] - xy[:, knee], axis=1))
-    ankle_height = 0.0
+    thigh = np.nanpercentile(np.linalg.norm(xy[:, knee] - xy[:, hip], axis=1), percentile)
+    shank = np.nanpercentile(np.linalg.norm(xy[:, ankle] - xy[:, knee], axis=1), percentile)
     if events is not None:
         mask = stance_mask(track.n_frames, events, near)
         if mask.any():
             ankle_height = float(np.nanmedian(xy[mask, heel, 1] - xy[mask, ankle, 1]))
-    return float(thigh + shank + max(ankle_height, 0.0))
+            return float(thigh + shank + max(ankle_height, 0.0))
+    return float((thigh + shank) / SEGMENTS_PER_LEG)
 
 
 def ground_roll_deg(track: PoseTrack, events: GaitEvents, leg_px: float) -> float:

@@ -26,6 +26,7 @@ from formcheck.landmarks import (
 )
 from formcheck.models import resolve_model
 from formcheck.pose.silhouette import edge_concavity
+from formcheck.pose.waistline import waist_line
 from formcheck.track import PoseTrack, VideoInfo
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected)
@@ -118,6 +119,7 @@ def estimate_pose(
     visibility: list[np.ndarray] = []
     world: list[np.ndarray] = []
     concavity: list[np.ndarray] = []
+    waist: list[tuple[float, float]] = []
     nan_xy = np.full((N_LANDMARKS, 2), np.nan)
     last_ms = -1
     with _native_logs_silenced():
@@ -141,11 +143,13 @@ def estimate_pose(
                 visibility.append(norm[:, 2])
                 world.append(np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]]))
                 concavity.append(_concavity(result, norm[:, :2], frame.rgb.shape))
+                waist.append(_waist(frame.rgb, norm[:, :2]))
             else:
                 image_xy.append(nan_xy)
                 visibility.append(np.zeros(N_LANDMARKS))
                 world.append(np.full((N_LANDMARKS, 3), np.nan))
                 concavity.append(np.full(2, np.nan))
+                waist.append((np.nan, 0.0))
             if progress:
                 progress(frame.index + 1, info.n_frames)
     if not times:
@@ -154,6 +158,7 @@ def estimate_pose(
         time_s=np.asarray(times), image_xy=np.asarray(image_xy),
         visibility=np.asarray(visibility), world_xyz=np.asarray(world), video=info,
         model=config.model, back_concavity=np.asarray(concavity),
+        waist_line=np.asarray(waist, dtype=float),
         provenance=(f"pose: MediaPipe PoseLandmarker ({config.model}, VIDEO mode)",),
     )
 
@@ -168,9 +173,15 @@ def _concavity(result, norm_xy: np.ndarray, shape: tuple[int, ...]) -> np.ndarra
     return edge_concavity(mask, shoulder, hip)
 
 
+def _waist(rgb: np.ndarray, norm_xy: np.ndarray) -> tuple[float, float]:
+    size = np.array([rgb.shape[1], rgb.shape[0]], dtype=float)
+    shoulder = 0.5 * (norm_xy[LEFT_SHOULDER] + norm_xy[RIGHT_SHOULDER]) * size
+    return waist_line(rgb, norm_xy[LEFT_HIP] * size, norm_xy[RIGHT_HIP] * size, shoulder)
+
+
 def _empty_track(info: VideoInfo, model: str) -> PoseTrack:
     return PoseTrack(
         time_s=np.zeros(0), image_xy=np.zeros((0, N_LANDMARKS, 2)),
         visibility=np.zeros((0, N_LANDMARKS)), world_xyz=np.zeros((0, N_LANDMARKS, 3)),
-        video=info, model=model, back_concavity=np.zeros((0, 2)),
+        video=info, model=model, back_concavity=np.zeros((0, 2)), waist_line=np.zeros((0, 2)),
     )

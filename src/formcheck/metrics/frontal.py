@@ -1,0 +1,116 @@
+"""Rear- and front-view metrics (DESIGN §4). Frames are levelled for camera roll first.
+
+Sides are the runner's: in a rear view the runner's left is image left; a front view mirrors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.landmarks import LEFT_HIP, LEG, RIGHT_HIP, Side
+from formcheck.metrics.context import StrideContext
+from formcheck.metrics.geometry import joint_angle_deg
+from formcheck.metrics.registry import Guidance, register
+
+FRONTAL = ("frontal",)
+FOOT_LENGTH_LEG = 0.27  # heel-landmark → toe-landmark distance as a share of leg length
+
+
+def hip_line_deg(xy: np.ndarray) -> np.ndarray:
+    """Per-frame angle of the hip line, + = the runner's right hip lower in the image.
+
+    `xy` (..., 33, 2). Independent of view: measured from the left hip to the right hip with
+    the horizontal component taken as a magnitude.
+    """
+    d = xy[..., RIGHT_HIP, :] - xy[..., LEFT_HIP, :]
+    return np.degrees(np.arctan2(d[..., 1], np.abs(d[..., 0])))
+
+
+def fppa_deg(c: StrideContext, frames: slice | int) -> np.ndarray:
+    """Frontal-plane projection angle of the stride's knee: + valgus (knee medial of the
+    hip-ankle line), − varus."""
+    hip, knee, ankle, _, _ = (c.xy[frames, i] for i in LEG[c.foot])
+    angle = 180.0 - joint_angle_deg(hip, knee, ankle)
+    along = (knee[..., 1] - hip[..., 1]) / np.where(ankle[..., 1] == hip[..., 1], np.nan,
+                                                    ankle[..., 1] - hip[..., 1])
+    line_x = hip[..., 0] + along * (ankle[..., 0] - hip[..., 0])
+    medial = -c.frontal.outward(c.foot)
+    return np.where((knee[..., 0] - line_x) * medial >= 0, angle, -angle)
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+@register("pelvic_drop_deg", "deg", FRONTAL,
+          "hip line at midstance against the runner's own average; + = the swing-side hip "
+          "lower (contralateral drop)",
+          Guidance(None, 6.0, 10.0, "Bramah 2018: +1° drop ≈ 1.8× odds of injury"), sdd=2.8)
+def pelvic_drop_deg(c: StrideContext) -> float | None:
+    window = c.frontal.pelvis_tilt_deg[max(0, c.midstance - 2):c.midstance + 3]
+    if not np.isfinite(window).any():
+        return None
+    angle = float(np.nanmedian(window))
+    # + means the right side is lower: a contralateral drop when the left foot is in stance
+    return angle if c.foot is Side.LEFT else -angle
+
+
+@register("knee_fppa_deg", "deg", FRONTAL,
+          "180° − hip-knee-ankle angle in the image, the largest in stance; + valgus "
+          "(knee inside the hip-ankle line), − varus (O-leg)",
+          Guidance(-5.0, 10.0, 15.0, "Dingenen 2018; documents 000, 002"), sdd=3.0)
+def knee_fppa_deg(c: StrideContext) -> float | None:
+    values = fppa_deg(c, c.stance)
+    if not np.isfinite(values).any():
+        return None
+    return float(values[np.nanargmax(np.abs(values))])
+
+
+@register("knee_fppa_midstance_deg", "deg", FRONTAL, "as knee_fppa_deg, at midstance",
+          sdd=3.0)
+def knee_fppa_midstance_deg(c: StrideContext) -> float | None:
+    return _finite(float(fppa_deg(c, c.midstance)))
+
+
+@register("toe_out_deg", "deg", FRONTAL,
+          "foot progression angle at midstance, front view only: asin(sideways heel→toe "
+          "offset in the image / expected foot length); + = toes out",
+          Guidance(None, 10.0, 15.0, "document 002: turn the toes in 5–10°"), sdd=2.3)
+def toe_out_deg(c: StrideContext) -> float | None:
+    """From behind the foot points away from the camera and is foreshortened: not measured."""
+    if c.frontal.left_image_sign < 0:
+        return None
+    _, _, _, heel, toe = LEG[c.foot]
+    dx = (c.xy[c.midstance, toe, 0] - c.xy[c.midstance, heel, 0]) * c.frontal.outward(c.foot)
+    ratio = dx / (FOOT_LENGTH_LEG * c.leg_px)
+    return _finite(np.degrees(np.arcsin(np.clip(ratio, -1.0, 1.0))))
+
+
+@register("toe_out_world_deg", "deg", FRONTAL,
+          "as toe_out_deg but from MediaPipe's world landmarks (kept for validation: it "
+          "measured 7.5° median error from the front and fails from behind)", sdd=2.3)
+def toe_out_world_deg(c: StrideContext) -> float | None:
+    _, _, _, heel, toe = LEG[c.foot]
+    v = c.frontal.world[c.midstance, toe] - c.frontal.world[c.midstance, heel]
+    outward = c.frontal.outward(c.foot)
+    return _finite(np.degrees(np.arctan2(outward * v[0], c.frontal.forward_depth_sign * v[2])))
+
+
+@register("lateral_trunk_sway_deg", "deg", FRONTAL,
+          "hip-mid→shoulder-mid from vertical at midstance; + = toward the stance side",
+          Guidance(None, 5.0, 8.0, "document 003: core and pelvic stability"), sdd=2.3)
+def lateral_trunk_sway_deg(c: StrideContext) -> float | None:
+    d = c.shoulder_mid(c.midstance) - c.hip_mid(c.midstance)
+    return _finite(np.degrees(np.arctan2(c.frontal.outward(c.foot) * d[0], -d[1])))
+
+
+@register("step_width_pct_pelvis", "% hip width", FRONTAL,
+          "side-to-side distance between this foot at midstance and the other foot at its "
+          "previous midstance; − = crossover (the foot lands past the midline)", sdd=10.0)
+def step_width_pct_pelvis(c: StrideContext) -> float | None:
+    if c.previous_other is None:
+        return None
+    ankle = LEG[c.foot][2]
+    other = LEG[c.foot.other][2]
+    dx = c.xy[c.midstance, ankle, 0] - c.xy[c.previous_other, other, 0]
+    return _finite(100.0 * dx * c.frontal.outward(c.foot) / c.frontal.hip_width_px)
