@@ -27,6 +27,8 @@ def render_metrics_table() -> str:
     rows = []
     for m in REGISTRY.values():
         name = metric_texts().get(m.id, {}).get("en", {}).get("name", m.id)
+        if m.validation_only:
+            name += " (validation only, not shown in reports)"
         guidance = guidance_text(m.guidance, m.unit) if m.guidance else "–"
         sdd = f"{m.sdd:g}" if m.sdd is not None else "–"
         rows.append(f"| `{m.id}` | {name} | {m.unit} | {', '.join(m.views)} | {m.sign} | "

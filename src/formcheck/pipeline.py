@@ -143,7 +143,7 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
     for metric_id in summary:
         d = REGISTRY[metric_id]
         metric_info[metric_id] = schema.MetricInfo(
-            unit=d.unit, sign=d.sign,
+            unit=d.unit, sign=d.sign, validation_only=d.validation_only,
             guidance=guidance_text(d.guidance, d.unit) if d.guidance else None)
     return schema.Analysis(
         tool_version=__version__,

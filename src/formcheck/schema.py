@@ -87,6 +87,7 @@ class MetricInfo(_Model):
     unit: str
     sign: str
     guidance: str | None = None
+    validation_only: bool = False
 
 
 class Scale(_Model):

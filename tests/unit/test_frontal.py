@@ -82,3 +82,15 @@ def test_narrow_hips_are_refused() -> None:
     with pytest.raises(CaptureQualityError) as err:
         analyze_track(track)
     assert any("hips are only" in p for p in err.value.problems)
+
+
+def test_validation_only_metrics_are_not_shown() -> None:
+    from rich.console import Console
+
+    from formcheck.report.terminal import render_summary
+
+    analysis, _ = _summary(FrontalRunner(front=True))
+    console = Console(record=True, width=160)
+    render_summary(analysis, console)
+    text = console.export_text()
+    assert "Toe-out 3D" not in text and "Toe-out" in text

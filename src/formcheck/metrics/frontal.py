@@ -88,7 +88,8 @@ def toe_out_deg(c: StrideContext) -> float | None:
 
 @register("toe_out_world_deg", "deg", FRONTAL,
           "as toe_out_deg but from MediaPipe's world landmarks (kept for validation: it "
-          "measured 7.5° median error from the front and fails from behind)", sdd=2.3)
+          "measured 7.5° median error from the front and fails from behind)", sdd=2.3,
+          validation_only=True)
 def toe_out_world_deg(c: StrideContext) -> float | None:
     _, _, _, heel, toe = LEG[c.foot]
     v = c.frontal.world[c.midstance, toe] - c.frontal.world[c.midstance, heel]

@@ -35,6 +35,7 @@ class MetricDef:
     guidance: Guidance | None = None
     sdd: float | None = None  # smallest detectable difference (for drift), same unit
     needs_height: bool = False
+    validation_only: bool = False  # computed for the benchmarks, not shown to runners
 
 
 REGISTRY: dict[str, MetricDef] = {}
@@ -42,7 +43,7 @@ REGISTRY: dict[str, MetricDef] = {}
 
 def register(metric_id: str, unit: str, views: tuple[str, ...], sign: str,
              guidance: Guidance | None = None, sdd: float | None = None,
-             needs_height: bool = False,
+             needs_height: bool = False, validation_only: bool = False,
              ) -> Callable[[Callable[[StrideContext], float | None]],
                            Callable[[StrideContext], float | None]]:
     """Decorator: register a per-stride metric function under `metric_id`."""
@@ -52,7 +53,7 @@ def register(metric_id: str, unit: str, views: tuple[str, ...], sign: str,
         if metric_id in REGISTRY:
             raise ValueError(f"metric {metric_id} registered twice")
         REGISTRY[metric_id] = MetricDef(metric_id, unit, views, sign, fn, guidance, sdd,
-                                        needs_height)
+                                        needs_height, validation_only)
         return fn
 
     return wrap

@@ -32,6 +32,8 @@ def render_summary(analysis: Analysis, console: Console, lang: Lang = "en") -> N
     table.add_column("guidance", style="dim", overflow="fold")
     for metric_id, summary in analysis.summary.items():
         info = analysis.metrics.get(metric_id)
+        if info is not None and info.validation_only:
+            continue
         cells = []
         for side in ("left", "right"):
             stat = getattr(summary, side)
