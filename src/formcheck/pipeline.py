@@ -11,6 +11,7 @@ import numpy as np
 from formcheck import __version__, schema
 from formcheck.cleaning import CleaningReport, clean_track, torso_length_px
 from formcheck.config import Config
+from formcheck.drift import compute_drift
 from formcheck.events import GaitEvents, detect_events
 from formcheck.events_frontal import detect_events_frontal
 from formcheck.findings import assess, guidance_text
@@ -120,6 +121,27 @@ def analyze_track(track: PoseTrack, options: AnalyzeOptions | None = None,
                      roll, options, pose_fps)
 
 
+def drift_of(strides: list[StrideResult], metric_ids: list[str]) -> dict[str, schema.Drift]:
+    """Early-vs-late drift per metric, both feet pooled in time order."""
+    out = {}
+    for metric_id in metric_ids:
+        definition = REGISTRY[metric_id]
+        if definition.validation_only:
+            continue
+        times = np.array([s.ic_time_s for s in strides])
+        values = np.array([np.nan if s.metrics.get(metric_id) is None
+                           else s.metrics[metric_id] for s in strides], dtype=float)
+        result = compute_drift(times, values, definition.sdd)
+        if result is None:
+            continue
+        out[metric_id] = schema.Drift(
+            early=_clean(result.early), late=_clean(result.late), change=_clean(result.change),
+            ci95=(round(result.ci95[0], 3), round(result.ci95[1], 3)),
+            slope_per_min=_clean(result.slope_per_min), flagged=result.flagged,
+            n_early=result.n_early, n_late=result.n_late)
+    return out
+
+
 def _events(events: GaitEvents) -> list[schema.Event]:
     out = []
     for s in events.stances:
@@ -163,6 +185,7 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         summary={k: schema.MetricSummary(**{side: schema.Stat(
             median=_clean(st.median), iqr=_clean(st.iqr), n=st.n)
             for side, st in v.items()}) for k, v in summary.items()},
+        drift=drift_of(strides, list(summary)),
         findings=assess(summary),
         quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message)
                  for n in report.notes],

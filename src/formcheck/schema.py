@@ -63,6 +63,8 @@ class Drift(_Model):
     ci95: tuple[float, float] | None
     slope_per_min: float | None
     flagged: bool
+    n_early: int = 0
+    n_late: int = 0
 
 
 class Finding(_Model):
