@@ -111,7 +111,7 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
     path = resolve_video_argument(video)
     out_dir = out or Path("formcheck-out") / path.stem
     prepare_output_dir(out_dir)  # fail before minutes of work, not after
-    options = AnalyzeOptions(model=model.value, height_cm=height_cm,
+    options = AnalyzeOptions(model=model.value, height_cm=height_cm, lang=lang.value,
                              view=None if view is ViewChoice.auto else View(view.value))
     with Progress(TextColumn("[bold]pose[/]"), BarColumn(), MofNCompleteColumn(),
                   FramesPerSecond(), TimeRemainingColumn(), console=console,

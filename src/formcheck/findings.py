@@ -38,8 +38,9 @@ def assess(summary: dict[str, dict[str, Stat]]) -> list[Finding]:
             stat = per_side[side]
             if stat.median is None:
                 continue
+            value = round(stat.median, 2)  # judge the value the runner is shown
             findings.append(Finding(
-                metric=metric_id, side=side, value=round(stat.median, 2),
-                unit=definition.unit, severity=severity(stat.median, definition.guidance),
+                metric=metric_id, side=side, value=value,
+                unit=definition.unit, severity=severity(value, definition.guidance),
                 guidance=guidance_text(definition.guidance, definition.unit)))
     return findings

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__, schema
+from formcheck.advice import advise, disclaimer, drift_findings, safety_notes
 from formcheck.cleaning import CleaningReport, clean_track, torso_length_px
 from formcheck.config import Config
 from formcheck.drift import compute_drift
@@ -35,6 +36,7 @@ from formcheck.quality import (
     check_track,
     check_video,
 )
+from formcheck.texts import Lang
 from formcheck.track import PoseTrack
 from formcheck.view import View, ViewDecision, detect_view
 
@@ -45,6 +47,7 @@ class AnalyzeOptions:
     model_path: Path | None = None
     height_cm: float | None = None
     view: View | None = None  # None = detect
+    lang: Lang = "en"
     config: Config = field(default_factory=Config)
 
 
@@ -185,8 +188,8 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         summary={k: schema.MetricSummary(**{side: schema.Stat(
             median=_clean(st.median), iqr=_clean(st.iqr), n=st.n)
             for side, st in v.items()}) for k, v in summary.items()},
-        drift=drift_of(strides, list(summary)),
-        findings=assess(summary),
+        drift=(drift := drift_of(strides, list(summary))),
+        findings=advise(assess(summary), options.lang) + drift_findings(drift, options.lang),
         quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message)
                  for n in report.notes],
         metrics=metric_info,
@@ -199,6 +202,8 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
                                      dropped_identity_frames=cleaning.dropped_identity_frames,
                                      lowpass_hz=round(cleaning.lowpass_hz, 2),
                                      provenance=list(track.provenance)),
+        lang=options.lang, disclaimer=disclaimer(options.lang),
+        safety=safety_notes(options.lang),
     )
 
 

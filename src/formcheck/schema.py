@@ -74,6 +74,10 @@ class Finding(_Model):
     unit: str
     severity: Severity
     guidance: str
+    kind: Literal["level", "drift"] = "level"
+    rule: str | None = None
+    explanation: str | None = None
+    cue: str | None = None
     causes: list[str] = Field(default_factory=list)
     drills: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
@@ -126,3 +130,6 @@ class Analysis(_Model):
     metrics: dict[str, MetricInfo] = Field(default_factory=dict)
     scale: Scale
     processing: Processing
+    lang: Literal["en", "ja"] = "en"
+    disclaimer: str = ""
+    safety: list[str] = Field(default_factory=list)

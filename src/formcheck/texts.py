@@ -22,3 +22,13 @@ def metric_label(metric_id: str, lang: Lang = "en", short: bool = True) -> str:
     if not entry:
         return metric_id
     return entry["short" if short else "name"]
+
+
+@cache
+def _ui() -> dict[str, dict[str, str]]:
+    return json.loads(resources.files("formcheck").joinpath("data/ui.json").read_text("utf-8"))
+
+
+def ui_text(key: str, lang: Lang = "en") -> str:
+    """A fixed interface string (headings, labels) in the chosen language."""
+    return _ui()[key][lang]

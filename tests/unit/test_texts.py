@@ -14,3 +14,10 @@ def test_every_metric_has_en_and_ja_text() -> None:
         for lang in LANGS:
             entry = texts[metric_id][lang]
             assert all(entry[k].strip() for k in ("name", "short", "what")), (metric_id, lang)
+
+
+def test_interface_strings_have_both_languages() -> None:
+    from formcheck.texts import _ui
+
+    for key, entry in _ui().items():
+        assert all(entry[lang].strip() for lang in LANGS), key

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from formcheck.schema import Analysis
-from formcheck.texts import Lang, metric_label
+from formcheck.texts import Lang, metric_label, ui_text
 
 SEVERITY_STYLE = {"ok": "green", "watch": "yellow", "flag": "bold red"}
 
@@ -44,6 +44,34 @@ def render_summary(analysis: Analysis, console: Console, lang: Lang = "en") -> N
                       f"{summary.left.n}/{summary.right.n}",
                       (info.guidance or "").split(" (guidance")[0] if info else "")
     console.print(table)
+    render_findings(analysis, console, lang)
     for note in analysis.quality:
         colour = "yellow" if note.level == "warn" else "dim"
         console.print(f"[{colour}]• {note.message}[/]")
+
+
+def render_findings(analysis: Analysis, console: Console, lang: Lang = "en") -> None:
+    """Headline findings with the documents' causes and drills, then the safety notes."""
+    h = {key: ui_text(key, lang) for key in ("findings", "why", "drills", "cue", "none",
+                                             "safety")}
+    notable = [f for f in analysis.findings if f.severity != "ok"]
+    console.print(f"\n[bold]{h['findings']}[/]")
+    if not notable:
+        console.print(f"  {h['none']}")
+    for f in notable:
+        style = SEVERITY_STYLE[f.severity]
+        side = "" if f.side == "both" else f" ({f.side})"
+        console.print(f"[{style}]● {metric_label(f.metric, lang, short=False)}{side}: "
+                      f"{f.value:g} {f.unit} — {f.severity}[/]  [dim]{f.guidance}[/]")
+        if f.explanation:
+            console.print(f"  {f.explanation}")
+        for cause in f.causes:
+            console.print(f"  [dim]{h['why']}:[/] {cause}")
+        if f.cue:
+            console.print(f"  [bold]{h['cue']}:[/] {f.cue}")
+        for drill in f.drills:
+            console.print(f"  [green]→[/] {drill}")
+    console.print(f"\n[bold]{h['safety']}[/]")
+    for note in analysis.safety:
+        console.print(f"  • {note}")
+    console.print(f"  [italic]{analysis.disclaimer}[/]")
