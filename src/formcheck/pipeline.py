@@ -202,9 +202,35 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
                                      dropped_identity_frames=cleaning.dropped_identity_frames,
                                      lowpass_hz=round(cleaning.lowpass_hz, 2),
                                      provenance=list(track.provenance)),
+        key_frames=key_frames(track, strides, family_metric(decision.view)),
         lang=options.lang, disclaimer=disclaimer(options.lang),
         safety=safety_notes(options.lang),
     )
+
+
+def family_metric(view: View) -> str:
+    """The metric drawn on the key frames of a view."""
+    return "knee_flexion_ic_deg" if view.is_side else "knee_fppa_deg"
+
+
+def key_frames(track: PoseTrack, strides: list[StrideResult], metric: str,
+               ) -> list[schema.KeyFrame]:
+    """One frame per foot: the stride whose value is that foot's median (side: the foot
+    strike; rear/front: midstance)."""
+    out = []
+    for foot in Side:
+        own = [s for s in strides if s.foot is foot and s.metrics.get(metric) is not None]
+        if not own:
+            continue
+        values = np.array([s.metrics[metric] for s in own])
+        chosen = own[int(np.argmin(np.abs(values - np.median(values))))]
+        frame = chosen.ic_frame if metric == "knee_flexion_ic_deg" else \
+            (chosen.midstance_frame or chosen.ic_frame)
+        points = [(round(float(x), 1), round(float(y), 1)) for x, y in track.image_xy[frame]]
+        out.append(schema.KeyFrame(frame=frame, time_s=round(float(track.time_s[frame]), 3),
+                                   foot=foot.value, label=metric,
+                                   value=_clean(chosen.metrics[metric], 1), landmarks=points))
+    return out
 
 
 def _is_vfr(track: PoseTrack) -> bool:

@@ -114,6 +114,17 @@ class Processing(_Model):
     provenance: list[str] = Field(default_factory=list)
 
 
+class KeyFrame(_Model):
+    """A frame shown in the report: a foot strike (side) or midstance (rear/front)."""
+
+    frame: int
+    time_s: float
+    foot: SideName
+    label: str  # the metric drawn on it
+    value: float | None
+    landmarks: list[tuple[float, float]]  # 33 image points, upright pixels
+
+
 class Analysis(_Model):
     schema_version: str = SCHEMA_VERSION
     tool_version: str
@@ -130,6 +141,7 @@ class Analysis(_Model):
     metrics: dict[str, MetricInfo] = Field(default_factory=dict)
     scale: Scale
     processing: Processing
+    key_frames: list[KeyFrame] = Field(default_factory=list)
     lang: Literal["en", "ja"] = "en"
     disclaimer: str = ""
     safety: list[str] = Field(default_factory=list)

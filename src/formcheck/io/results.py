@@ -11,12 +11,15 @@ from pathlib import Path
 from formcheck.errors import OutputError
 from formcheck.schema import Analysis
 
-OUR_FILES = ("analysis.json", "strides.csv")
+OUR_FILES = ("analysis.json", "strides.csv", "report.html")
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write to a temporary file in the same folder, then rename over the target."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; results are ordinary files
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -54,12 +57,21 @@ def strides_csv(analysis: Analysis) -> str:
     return buffer.getvalue()
 
 
-def write_results(analysis: Analysis, out_dir: Path) -> list[Path]:
+def write_results(analysis: Analysis, out_dir: Path, report: bool = True) -> list[Path]:
+    """analysis.json, strides.csv and (unless `report` is False) report.html."""
     prepare_output_dir(out_dir)
     json_path, csv_path = out_dir / OUR_FILES[0], out_dir / OUR_FILES[1]
     atomic_write_text(json_path, analysis.model_dump_json(indent=2))
     atomic_write_text(csv_path, strides_csv(analysis))
-    return [json_path, csv_path]
+    written = [json_path, csv_path]
+    if report:
+        from formcheck.report.html import render_report
+
+        html_path = out_dir / OUR_FILES[2]
+        video = Path(analysis.video.path)
+        atomic_write_text(html_path, render_report(analysis, video if video.is_file() else None))
+        written.append(html_path)
+    return written
 
 
 def load_analysis(path: Path) -> Analysis:

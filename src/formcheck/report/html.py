@@ -1,0 +1,77 @@
+"""report.html: one self-contained file (inline SVG plots, inline JPEG key frames, no network)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, select_autoescape
+
+from formcheck.metrics.registry import REGISTRY
+from formcheck.report.frames import draw_key_frame, read_frames
+from formcheck.report.plots import plot_metric_svg
+from formcheck.schema import Analysis
+from formcheck.texts import metric_label, ui_text
+
+MAX_PLOTS = 8
+
+
+def _plot_order(analysis: Analysis) -> list[str]:
+    """Metrics with a finding first, then flagged drifts, then the rest with guidance."""
+    notable = [f.metric for f in analysis.findings if f.severity != "ok"]
+    drifting = [m for m, d in analysis.drift.items() if d.flagged]
+    guided = [m for m in analysis.summary if REGISTRY[m].guidance is not None]
+    order: list[str] = []
+    for metric in notable + drifting + guided:
+        if metric not in order and not REGISTRY[metric].validation_only:
+            order.append(metric)
+    return order[:MAX_PLOTS]
+
+
+def _rows(analysis: Analysis, lang: str) -> list[dict]:
+    severity = {(f.metric, f.side): f.severity for f in analysis.findings if f.kind == "level"}
+    rows = []
+    for metric, s in analysis.summary.items():
+        info = analysis.metrics.get(metric)
+        if info is None or info.validation_only:
+            continue
+        drift = analysis.drift.get(metric)
+        rows.append({
+            "label": metric_label(metric, lang, short=False), "unit": info.unit,
+            "left": "–" if s.left.median is None else f"{s.left.median:.1f}",
+            "right": "–" if s.right.median is None else f"{s.right.median:.1f}",
+            "left_sev": severity.get((metric, "left"), ""),
+            "right_sev": severity.get((metric, "right"), ""),
+            "guidance": (info.guidance or "").split(" (guidance")[0],
+            "drift": "–" if drift is None else
+            f"{drift.early:.1f} → {drift.late:.1f}{' ⚑' if drift.flagged else ''}",
+        })
+    return rows
+
+
+def render_report(analysis: Analysis, video: Path | None = None) -> str:
+    lang = analysis.lang
+    keys = ("report_title", "view", "cadence", "strides", "findings", "none", "why", "cue",
+            "drills", "over_run", "over_run_note", "key_frames", "all_metrics", "capture",
+            "left", "right", "metric", "guidance", "drift", "early_late", "safety", "drift_title")
+    t = {k: ui_text(k, lang) for k in keys}
+    labels = {m: metric_label(m, lang, short=False) for m in REGISTRY}
+    plots = [svg for m in _plot_order(analysis)
+             if (svg := plot_metric_svg(analysis, m, labels[m])) is not None]
+    frames = []
+    if video is not None and analysis.key_frames:
+        pictures = read_frames(video, {k.frame for k in analysis.key_frames})
+        for key in analysis.key_frames:
+            if key.frame in pictures:
+                caption = (f"{t[key.foot]} · {labels[key.label]} "
+                           f"{'' if key.value is None else f'{key.value:.0f}°'} · "
+                           f"{key.time_s:.2f} s")
+                frames.append({"jpeg": draw_key_frame(pictures[key.frame], key, caption),
+                               "caption": caption})
+    template = resources.files("formcheck").joinpath("data/report.html.j2").read_text("utf-8")
+    env = Environment(autoescape=select_autoescape(default=True))
+    return env.from_string(template).render(
+        a=analysis, t=t, lang=lang, labels=labels, plots=plots, frames=frames,
+        rows=_rows(analysis, lang), clip_name=Path(analysis.video.path).name,
+        notable=[f for f in analysis.findings if f.severity != "ok"],
+        drifts=[f for f in analysis.findings if f.kind == "drift"])

@@ -1,0 +1,74 @@
+"""Per-stride series over the run, as inline SVG (matplotlib, no files, no network)."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+# Keep text as text: the browser draws it with its own fonts (Japanese included).
+matplotlib.rcParams["svg.fonttype"] = "none"
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from formcheck.metrics.registry import REGISTRY  # noqa: E402
+from formcheck.schema import Analysis  # noqa: E402
+
+SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
+
+
+def metric_series(analysis: Analysis, metric: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per foot: (IC times in s, values)."""
+    out = {}
+    for foot in ("left", "right"):
+        pts = [(s.ic_time_s, s.metrics[metric]) for s in analysis.strides
+               if s.foot == foot and s.metrics.get(metric) is not None]
+        if pts:
+            t, v = np.array(pts).T
+            out[foot] = (t, v)
+    return out
+
+
+def plot_metric_svg(analysis: Analysis, metric: str, title: str) -> str | None:
+    series = metric_series(analysis, metric)
+    if not series:
+        return None
+    fig, ax = plt.subplots(figsize=(5.0, 2.6), dpi=100)
+    definition = REGISTRY[metric]
+    g = definition.guidance
+    if g is not None:
+        lo = g.ok_min if g.ok_min is not None else ax.get_ylim()[0]
+        all_v = np.concatenate([v for _, v in series.values()])
+        lo = g.ok_min if g.ok_min is not None else min(all_v.min(), g.ok_max or 0) - 1
+        hi = g.ok_max if g.ok_max is not None else max(all_v.max(), g.ok_min or 0) + 1
+        ax.axhspan(lo, hi, color="#9e9e9e", alpha=0.15, lw=0)
+    times = np.sort(np.concatenate([t for t, _ in series.values()]))
+    drift = analysis.drift.get(metric)
+    if drift is not None and drift.n_early and len(times) >= drift.n_early + drift.n_late:
+        ax.axvspan(times[0], times[drift.n_early - 1], color="#90caf9", alpha=0.25, lw=0)
+        ax.axvspan(times[-drift.n_late], times[-1], color="#ffcc80", alpha=0.35, lw=0)
+        if drift.slope_per_min is not None:
+            all_t = np.concatenate([t for t, _ in series.values()])
+            all_v = np.concatenate([v for _, v in series.values()])
+            centre = np.median(all_v) - drift.slope_per_min * np.median(all_t) / 60
+            ax.plot(times, centre + drift.slope_per_min * times / 60,
+                    color="#e65100" if drift.flagged else "#616161", lw=1.5,
+                    ls="-" if drift.flagged else "--")
+    for foot, (t, v) in series.items():
+        ax.plot(t, v, "o", ms=3.5, color=SIDE_COLOURS[foot], label=foot)
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_xlabel("time (s)", fontsize=8)
+    ax.set_ylabel(definition.unit, fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=7, loc="best", frameon=False)
+    ax.grid(alpha=0.3)
+    buffer = io.StringIO()
+    with warnings.catch_warnings():  # layout uses DejaVu metrics for CJK titles; harmless
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.tight_layout()
+        fig.savefig(buffer, format="svg")
+    plt.close(fig)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]

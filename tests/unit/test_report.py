@@ -1,0 +1,63 @@
+"""report.html is one self-contained file with the findings, plots, key frames and safety."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import av
+import numpy as np
+
+from formcheck.io.results import load_analysis, write_results
+from formcheck.pipeline import AnalyzeOptions, analyze_track
+from formcheck.report.html import render_report
+from formcheck.synthetic import (
+    FrontalRunner,
+    SyntheticRunner,
+    synthetic_frontal_track,
+    synthetic_side_track,
+)
+
+
+def _blank_video(path: Path, width: int, height: int, frames: int) -> Path:
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=60)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for _ in range(frames):
+            img = np.full((height, width, 3), 90, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def test_report_is_self_contained_and_complete(tmp_path: Path) -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(overstride_leg=0.25, duration_s=8))
+    video = _blank_video(tmp_path / "clip.mp4", track.video.width, track.video.height,
+                         track.n_frames)
+    analysis = analyze_track(track).model_copy(
+        update={"video": analyze_track(track).video.model_copy(update={"path": str(video)})})
+    html = render_report(analysis, video)
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)=["']https?://""", html), "no network at view time"
+    assert html.count("<svg") >= 3  # plots inline
+    assert html.count("data:image/jpeg;base64,") == 2  # one key frame per foot
+    assert "Overstride" in html and "001_4553355992f4d46f.txt" in html
+    assert "not a diagnosis" in html
+
+
+def test_japanese_report(tmp_path: Path) -> None:
+    track, _ = synthetic_frontal_track(FrontalRunner(pelvic_drop_deg=12.0))
+    analysis = analyze_track(track, AnalyzeOptions(lang="ja"))
+    html = render_report(analysis, None)
+    assert 'lang="ja"' in html and "骨盤" in html and "診断ではなく" in html
+
+
+def test_results_written_and_loaded(tmp_path: Path) -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(duration_s=8))
+    analysis = analyze_track(track)
+    written = write_results(analysis, tmp_path / "out")
+    assert [p.name for p in written] == ["analysis.json", "strides.csv", "report.html"]
+    assert load_analysis(written[0]) == analysis
+    assert (tmp_path / "out" / "report.html").stat().st_mode & 0o044  # readable by others
