@@ -127,6 +127,66 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
     out_console.print("wrote " + ", ".join(str(p) for p in written))
 
 
+@app.command()
+def compare(
+    early: Annotated[str, typer.Argument(help="Earlier clip (video, sample:NAME or its "
+                                         "analysis.json).")],
+    late: Annotated[str, typer.Argument(help="Later clip of the same run.")],
+    out: Annotated[Path | None, typer.Option(help="Folder for compare.json.")] = None,
+    model: Annotated[ModelChoice, typer.Option(help="Pose model size.")] = ModelChoice.full,
+    lang: Annotated[LangChoice, typer.Option(help="Language.")] = LangChoice.en,
+) -> None:
+    """Compare two clips of one run (e.g. km 5 and km 35, or before and after a session)."""
+    _run_guarded(_compare, early, late, out, model, lang)
+
+
+def _load_or_analyze(arg: str, model: ModelChoice, lang: LangChoice):  # noqa: ANN202
+    from formcheck.io.results import load_analysis
+    from formcheck.pipeline import AnalyzeOptions, analyze_video
+    from formcheck.samples import resolve_video_argument
+
+    if arg.endswith(".json"):
+        return load_analysis(Path(arg))
+    path = resolve_video_argument(arg)
+    with Progress(TextColumn(f"[bold]{path.name}[/]"), BarColumn(), MofNCompleteColumn(),
+                  FramesPerSecond(), console=console, transient=True) as progress:
+        task = progress.add_task("pose", total=None)
+        return analyze_video(path, AnalyzeOptions(model=model.value, lang=lang.value),
+                             progress=lambda d, t: progress.update(task, completed=d,
+                                                                   total=max(t, d)))
+
+
+def _compare(early: str, late: str, out: Path | None, model: ModelChoice,
+             lang: LangChoice) -> None:
+    import json
+
+    from formcheck.compare import compare_analyses
+    from formcheck.errors import InputError
+    from formcheck.io.results import atomic_write_text, prepare_output_dir
+    from formcheck.texts import metric_label
+
+    a, b = _load_or_analyze(early, model, lang), _load_or_analyze(late, model, lang)
+    if a.view != b.view:
+        raise InputError(f"The clips were filmed from different views ({a.view} vs {b.view}).",
+                         "Compare clips filmed from the same side.")
+    result = compare_analyses(a, b)
+    table = Table(title=f"{Path(a.video.path).name} → {Path(b.video.path).name} ({a.view})")
+    for col in ("metric", "early", "late", "change (95% CI)", "n", ""):
+        table.add_column(col)
+    for metric, d in result.items():
+        table.add_row(metric_label(metric, lang.value), f"{d.early:.1f}", f"{d.late:.1f}",
+                      f"{d.change:+.1f} ({d.ci95[0]:+.1f} … {d.ci95[1]:+.1f})",
+                      f"{d.n_early}/{d.n_late}", "[bold red]changed[/]" if d.flagged else "")
+    out_console.print(table)
+    if out is not None:
+        prepare_output_dir(out)
+        target = out / "compare.json"
+        atomic_write_text(target, json.dumps({
+            "early": a.video.path, "late": b.video.path, "view": a.view,
+            "metrics": {m: d.model_dump() for m, d in result.items()}}, indent=2))
+        out_console.print(f"wrote {target}")
+
+
 models_app = typer.Typer(help="List, verify and fetch the pose models.", no_args_is_help=False,
                          invoke_without_command=True)
 app.add_typer(models_app, name="models")
