@@ -51,6 +51,7 @@ def pose_track(video: Path, model: str, cache: Path | None):  # noqa: ANN201
 def evaluate_synthetic(video: Path, truth: dict, model: str, cache: Path | None,
                        errors: dict[str, list[float]], notes: list[str]) -> None:
     analysis = analyze_track(pose_track(video, model, cache))
+    errors.setdefault("_drift", []).extend(drift_lines(video, truth, analysis))
     fps = truth["fps"]
     if analysis.view != truth["view"]:
         notes.append(f"{video.name}: view {analysis.view}, truth {truth['view']}")
@@ -114,6 +115,7 @@ FRONTAL_TRUTH = {
 def evaluate_frontal(video: Path, truth: dict, model: str, cache: Path | None,
                      errors: dict[str, list[float]], notes: list[str]) -> None:
     analysis = analyze_track(pose_track(video, model, cache))
+    errors.setdefault("_drift", []).extend(drift_lines(video, truth, analysis))
     view = truth["view"]
     if analysis.view != view:
         notes.append(f"{video.name}: view {analysis.view}, truth {view}")
@@ -140,6 +142,30 @@ def evaluate_frontal(video: Path, truth: dict, model: str, cache: Path | None,
         if stride.metrics.get("step_width_pct_pelvis") is not None:
             errors.setdefault(f"step_width_pct_pelvis ({view})", []).append(
                 abs(stride.metrics["step_width_pct_pelvis"] - width_truth))
+
+
+DRIFT_TRUTH = {  # our metric → truth summary key (first/last 20 % of strides)
+    "overstride_pct_leg": ("overstride.frac_leg_at_event", 100.0),
+    "trunk_lean_deg": ("trunk_lean_deg.sagittal_at_midstance", 1.0),
+    "pelvic_drop_deg": ("pelvic_drop_deg.frontal_at_midstance", 1.0),
+    "knee_fppa_deg": ("fppa_deg.frontal_peak_in_stance", 1.0),
+    "toe_out_deg": ("fpa_deg.ground_at_midstance", 1.0),
+}
+
+
+def drift_lines(video: Path, truth: dict, analysis) -> list[str]:  # noqa: ANN001
+    """Which drifts the truth contains and which formcheck flags."""
+    lines = []
+    for metric, (key, scale) in DRIFT_TRUTH.items():
+        true = truth["summary"].get(key, {}).get("both")
+        ours = analysis.drift.get(metric)
+        if true is None or ours is None:
+            continue
+        first, last = scale * true["first20pct_mean"], scale * true["last20pct_mean"]
+        lines.append(f"| {video.stem} | {metric} | {first:.1f} → {last:.1f} | "
+                     f"{ours.early:.1f} → {ours.late:.1f} | "
+                     f"{'yes' if ours.flagged else 'no'} |")
+    return lines
 
 
 def evaluate_real(video: Path, truth: dict, model: str, cache: Path | None,
@@ -202,6 +228,12 @@ def main() -> int:
         t, ours = np.asarray(pairs).T
         print(f"\nlumbar_extension_index vs true lumbar extension angle: Pearson r = "
               f"{np.corrcoef(t, ours)[0, 1]:.2f} over {len(t)} strides")
+    if rows := errors.get("_drift"):
+        print("\nDrift (truth: mean of the first and last 20 % of strides; formcheck: medians of "
+              "the first and last quarter; flagged = change > SDD and 95 % CI excludes 0)\n")
+        print("| clip | metric | truth early → late | formcheck early → late | flagged |")
+        print("|---|---|---|---|---|")
+        print("\n".join(rows))
     for note in notes:
         print(f"note: {note}")
     return 0

@@ -28,7 +28,18 @@ def severity(value: float, g: Guidance) -> str:
     return "ok"
 
 
-def assess(summary: dict[str, dict[str, Stat]]) -> list[Finding]:
+MIN_STRIDES = 7  # Dingenen 2018: medians of at least 7 strides
+
+
+def confidence(n_strides: int, visibility: float, view_confidence: float) -> float:
+    """0–1: strides used (saturating at 7), landmark visibility, and how sure the view is."""
+    return round(min(1.0, n_strides / MIN_STRIDES) * visibility * view_confidence, 2)
+
+
+def assess(summary: dict[str, dict[str, Stat]], visibility: dict[str, float] | None = None,
+           view_confidence: float = 1.0) -> list[Finding]:
+    """`visibility`: mean MediaPipe visibility of each side's leg landmarks (0–1)."""
+    visibility = visibility or {}
     findings = []
     for metric_id, per_side in summary.items():
         definition = REGISTRY[metric_id]
@@ -42,5 +53,23 @@ def assess(summary: dict[str, dict[str, Stat]]) -> list[Finding]:
             findings.append(Finding(
                 metric=metric_id, side=side, value=value,
                 unit=definition.unit, severity=severity(value, definition.guidance),
-                guidance=guidance_text(definition.guidance, definition.unit)))
+                guidance=guidance_text(definition.guidance, definition.unit),
+                n_strides=stat.n,
+                confidence=confidence(stat.n, visibility.get(side, 1.0), view_confidence)))
     return findings
+
+
+def asymmetry(summary: dict[str, dict[str, Stat]]) -> dict[str, dict[str, float | bool]]:
+    """Left − right median per metric; notable when the gap exceeds the metric's SDD."""
+    out: dict[str, dict[str, float | bool]] = {}
+    for metric_id, per_side in summary.items():
+        definition = REGISTRY[metric_id]
+        left, right = per_side["left"], per_side["right"]
+        if left.median is None or right.median is None or definition.validation_only:
+            continue
+        gap = left.median - right.median
+        notable = definition.sdd is not None and abs(gap) > definition.sdd and \
+            min(left.n, right.n) >= MIN_STRIDES
+        out[metric_id] = {"left": round(left.median, 3), "right": round(right.median, 3),
+                          "difference": round(gap, 3), "notable": bool(notable)}
+    return out

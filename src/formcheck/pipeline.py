@@ -15,9 +15,9 @@ from formcheck.config import Config
 from formcheck.drift import compute_drift
 from formcheck.events import GaitEvents, detect_events
 from formcheck.events_frontal import detect_events_frontal
-from formcheck.findings import assess, guidance_text
+from formcheck.findings import assess, asymmetry, guidance_text
 from formcheck.io.video import probe
-from formcheck.landmarks import Side
+from formcheck.landmarks import LEG, Side
 from formcheck.metrics.compute import (
     StrideResult,
     build_contexts,
@@ -189,7 +189,9 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
             median=_clean(st.median), iqr=_clean(st.iqr), n=st.n)
             for side, st in v.items()}) for k, v in summary.items()},
         drift=(drift := drift_of(strides, list(summary))),
-        findings=advise(assess(summary), options.lang) + drift_findings(drift, options.lang),
+        findings=advise(assess(summary, leg_visibility(track), decision.confidence),
+                        options.lang) + drift_findings(drift, options.lang),
+        asymmetry=asymmetry(summary),
         quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message)
                  for n in report.notes],
         metrics=metric_info,
@@ -206,6 +208,13 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         lang=options.lang, disclaimer=disclaimer(options.lang),
         safety=safety_notes(options.lang),
     )
+
+
+def leg_visibility(track: PoseTrack) -> dict[str, float]:
+    """Mean MediaPipe visibility of each leg's landmarks over frames with a pose."""
+    ok = track.detected
+    return {foot.value: float(np.mean(track.visibility[ok][:, list(LEG[foot])]))
+            if ok.any() else 0.0 for foot in Side}
 
 
 def family_metric(view: View) -> str:

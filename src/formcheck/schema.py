@@ -75,12 +75,21 @@ class Finding(_Model):
     severity: Severity
     guidance: str
     kind: Literal["level", "drift"] = "level"
+    n_strides: int = 0
+    confidence: float | None = None  # 0–1: strides used, landmark visibility, view certainty
     rule: str | None = None
     explanation: str | None = None
     cue: str | None = None
     causes: list[str] = Field(default_factory=list)
     drills: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+
+
+class Asymmetry(_Model):
+    left: float
+    right: float
+    difference: float  # left − right
+    notable: bool  # beyond the smallest detectable difference, with >= 7 strides per side
 
 
 class QualityNoteModel(_Model):
@@ -137,6 +146,7 @@ class Analysis(_Model):
     summary: dict[str, MetricSummary]
     drift: dict[str, Drift] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
+    asymmetry: dict[str, Asymmetry] = Field(default_factory=dict)
     quality: list[QualityNoteModel] = Field(default_factory=list)
     metrics: dict[str, MetricInfo] = Field(default_factory=dict)
     scale: Scale

@@ -32,3 +32,8 @@ def _ui() -> dict[str, dict[str, str]]:
 def ui_text(key: str, lang: Lang = "en") -> str:
     """A fixed interface string (headings, labels) in the chosen language."""
     return _ui()[key][lang]
+
+
+def ui_texts(lang: Lang = "en") -> dict[str, str]:
+    """Every interface string in one language (for templates)."""
+    return {key: entry[lang] for key, entry in _ui().items()}

@@ -114,3 +114,12 @@ def test_result_is_json_safe() -> None:
                                                     dropout_frames=((100, 104),)))
     text = analyze_track(track).model_dump_json()
     json.loads(text, parse_constant=lambda c: pytest.fail(f"non-finite {c} in JSON"))
+
+
+def test_findings_carry_confidence_and_asymmetry_is_reported() -> None:
+    track, _ = synthetic_side_track(SyntheticRunner(overstride_leg=0.25))
+    analysis = analyze_track(track)
+    finding = next(f for f in analysis.findings if f.metric == "overstride_pct_leg")
+    assert finding.n_strides >= 7 and 0.5 < finding.confidence <= 1.0
+    # a symmetric runner: no notable left/right difference
+    assert not any(a.notable for a in analysis.asymmetry.values())

@@ -11,7 +11,7 @@ from formcheck.metrics.registry import REGISTRY
 from formcheck.report.frames import draw_key_frame, read_frames
 from formcheck.report.plots import plot_metric_svg
 from formcheck.schema import Analysis
-from formcheck.texts import metric_label, ui_text
+from formcheck.texts import metric_label, ui_texts
 
 MAX_PLOTS = 8
 
@@ -36,7 +36,10 @@ def _rows(analysis: Analysis, lang: str) -> list[dict]:
         if info is None or info.validation_only:
             continue
         drift = analysis.drift.get(metric)
+        asym = analysis.asymmetry.get(metric)
         rows.append({
+            "asym": "–" if asym is None else
+            f"{asym.difference:+.1f}{' ⚑' if asym.notable else ''}",
             "label": metric_label(metric, lang, short=False), "unit": info.unit,
             "left": "–" if s.left.median is None else f"{s.left.median:.1f}",
             "right": "–" if s.right.median is None else f"{s.right.median:.1f}",
@@ -51,10 +54,7 @@ def _rows(analysis: Analysis, lang: str) -> list[dict]:
 
 def render_report(analysis: Analysis, video: Path | None = None) -> str:
     lang = analysis.lang
-    keys = ("report_title", "view", "cadence", "strides", "findings", "none", "why", "cue",
-            "drills", "over_run", "over_run_note", "key_frames", "all_metrics", "capture",
-            "left", "right", "metric", "guidance", "drift", "early_late", "safety", "drift_title")
-    t = {k: ui_text(k, lang) for k in keys}
+    t = ui_texts(lang)
     labels = {m: metric_label(m, lang, short=False) for m in REGISTRY}
     plots = [svg for m in _plot_order(analysis)
              if (svg := plot_metric_svg(analysis, m, labels[m])) is not None]
