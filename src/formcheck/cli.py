@@ -95,13 +95,15 @@ def analyze(
     view: Annotated[ViewChoice, typer.Option(help="Camera view; auto detects it.")
                     ] = ViewChoice.auto,
     lang: Annotated[LangChoice, typer.Option(help="Language of the summary.")] = LangChoice.en,
+    workers: Annotated[int, typer.Option(min=0, help="Processes for long clips (default: all "
+                                         "cores; results are the same).")] = 0,
 ) -> None:
     """Analyse one running video: foot strikes, per-stride metrics, summary."""
-    _run_guarded(_analyze, video, out, model, height_cm, view, lang)
+    _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers)
 
 
 def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float | None,
-             view: ViewChoice, lang: LangChoice) -> None:
+             view: ViewChoice, lang: LangChoice, workers: int) -> None:
     from formcheck.io.results import prepare_output_dir, write_results
     from formcheck.pipeline import AnalyzeOptions, analyze_video
     from formcheck.report.terminal import render_summary
@@ -112,7 +114,8 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
     out_dir = out or Path("formcheck-out") / path.stem
     prepare_output_dir(out_dir)  # fail before minutes of work, not after
     options = AnalyzeOptions(model=model.value, height_cm=height_cm, lang=lang.value,
-                             view=None if view is ViewChoice.auto else View(view.value))
+                             view=None if view is ViewChoice.auto else View(view.value),
+                             workers=workers or os.cpu_count() or 1)
     with Progress(TextColumn("[bold]pose[/]"), BarColumn(), MofNCompleteColumn(),
                   FramesPerSecond(), TimeRemainingColumn(), console=console,
                   transient=True) as progress:

@@ -27,7 +27,8 @@ from formcheck.metrics.compute import (
 )
 from formcheck.metrics.registry import REGISTRY
 from formcheck.metrics.scale import ground_roll_deg, leg_length_px
-from formcheck.pose.landmarker import ProgressFn, estimate_pose
+from formcheck.pose.landmarker import ProgressFn
+from formcheck.pose.segmented import estimate_pose_segmented
 from formcheck.quality import (
     Level,
     QualityReport,
@@ -48,6 +49,7 @@ class AnalyzeOptions:
     height_cm: float | None = None
     view: View | None = None  # None = detect
     lang: Lang = "en"
+    workers: int = 1  # processes for the pose step of long clips (results do not change)
     config: Config = field(default_factory=Config)
 
 
@@ -63,7 +65,8 @@ def analyze_video(path: Path | str, options: AnalyzeOptions | None = None,
     report.raise_if_refused(str(path))
     pose_config = config.pose.__class__(**{**config.pose.__dict__, "model": options.model})
     started = time.perf_counter()
-    track = estimate_pose(path, pose_config, options.model_path, progress, info)
+    track = estimate_pose_segmented(path, pose_config, options.model_path, options.workers,
+                                    progress=progress, info=info)
     pose_fps = track.n_frames / max(time.perf_counter() - started, 1e-9)
     return analyze_track(track, options, report, pose_fps)
 

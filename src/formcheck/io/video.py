@@ -96,6 +96,32 @@ def _scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, in
     return int(round(width * scale / 2) * 2), int(round(height * scale / 2) * 2)
 
 
+def presentation_times(path: Path) -> np.ndarray:
+    """Every frame's presentation time in seconds (container clock), sorted; demux only.
+
+    Used to give frames decoded after a seek their clip-wide index and time origin.
+    """
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        base = stream.time_base
+        pts = [p.pts for p in container.demux(stream) if p.pts is not None and p.size]
+    finally:
+        container.close()
+    return np.sort(np.asarray(pts, dtype=float) * float(base))
+
+
+def _upright_rgb(frame: av.VideoFrame, max_side: int | None) -> np.ndarray:
+    k = rotation_to_upright(getattr(frame, "rotation", 0) or 0)
+    w, h = (frame.height, frame.width) if k % 2 else (frame.width, frame.height)
+    sw, sh = _scaled_size(w, h, max_side)
+    rw, rh = (sh, sw) if k % 2 else (sw, sh)
+    if (rw, rh) != (frame.width, frame.height):
+        frame = frame.reformat(width=rw, height=rh)
+    rgb = frame.to_ndarray(format="rgb24")
+    return np.ascontiguousarray(np.rot90(rgb, k)) if k else rgb
+
+
 def iter_frames(path: Path, max_side: int | None = None) -> Iterator[Frame]:
     """Yield upright RGB frames with container timestamps (seconds from the first frame).
 
@@ -110,15 +136,7 @@ def iter_frames(path: Path, max_side: int | None = None) -> Iterator[Frame]:
         last_t = -np.inf
         fps = float(stream.average_rate or 30.0)
         for index, frame in enumerate(container.decode(stream)):
-            k = rotation_to_upright(getattr(frame, "rotation", 0) or 0)
-            w, h = (frame.height, frame.width) if k % 2 else (frame.width, frame.height)
-            sw, sh = _scaled_size(w, h, max_side)
-            rw, rh = (sh, sw) if k % 2 else (sw, sh)
-            if (rw, rh) != (frame.width, frame.height):
-                frame = frame.reformat(width=rw, height=rh)
-            rgb = frame.to_ndarray(format="rgb24")
-            if k:
-                rgb = np.ascontiguousarray(np.rot90(rgb, k))
+            rgb = _upright_rgb(frame, max_side)
             t = float(frame.time) if frame.time is not None else index / fps
             t0 = t if t0 is None else t0
             t -= t0
@@ -126,6 +144,33 @@ def iter_frames(path: Path, max_side: int | None = None) -> Iterator[Frame]:
                 t = last_t + 1e-3 / fps
             last_t = t
             yield Frame(index=index, time_s=t, rgb=rgb)
+    except av.error.FFmpegError as exc:
+        raise InputError(f"{path}: decoding failed part-way ({exc}).",
+                         "The file may be truncated; try exporting it again.") from exc
+    finally:
+        container.close()
+
+
+def iter_frame_range(path: Path, times: np.ndarray, start: int, stop: int,
+                     max_side: int | None = None) -> Iterator[Frame]:
+    """Frames `start` … `stop - 1` (clip-wide indices) after a seek; `times` from
+    `presentation_times`. Times are relative to the clip's first frame, as in iter_frames."""
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        base = float(stream.time_base)
+        container.seek(int(times[start] / base), stream=stream, backward=True)
+        for frame in container.decode(stream):
+            if frame.time is None:
+                continue
+            index = int(np.searchsorted(times, float(frame.time) - 1e-6))
+            if index < start:
+                continue
+            if index >= stop:
+                break
+            yield Frame(index=index, time_s=float(times[index] - times[0]),
+                        rgb=_upright_rgb(frame, max_side))
     except av.error.FFmpegError as exc:
         raise InputError(f"{path}: decoding failed part-way ({exc}).",
                          "The file may be truncated; try exporting it again.") from exc

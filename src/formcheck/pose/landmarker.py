@@ -11,6 +11,7 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +102,79 @@ def _create_landmarker(model_path: Path, config: PoseConfig):  # noqa: ANN202 (m
     return vision.PoseLandmarker.create_from_options(options)
 
 
+@dataclass
+class PoseArrays:
+    """Per-frame outputs of the landmarker for a run of frames (clip-wide indices)."""
+
+    index: list[int] = field(default_factory=list)
+    time_s: list[float] = field(default_factory=list)
+    image_xy: list[np.ndarray] = field(default_factory=list)
+    visibility: list[np.ndarray] = field(default_factory=list)
+    world: list[np.ndarray] = field(default_factory=list)
+    concavity: list[np.ndarray] = field(default_factory=list)
+    waist: list[tuple[float, float]] = field(default_factory=list)
+
+    def keep_from(self, first_index: int) -> PoseArrays:
+        """Drop frames before `first_index` (a segment's warm-up)."""
+        k = next((i for i, idx in enumerate(self.index) if idx >= first_index), len(self.index))
+        return PoseArrays(*(getattr(self, f.name)[k:] for f in fields(self)))
+
+
+def detect_frames(frames: Iterator[Frame], info: VideoInfo, config: PoseConfig,
+                  model_path: Path, progress: ProgressFn | None = None) -> PoseArrays:
+    """Run one VIDEO-mode landmarker over consecutive frames."""
+    import mediapipe as mp
+
+    out = PoseArrays()
+    nan_xy = np.full((N_LANDMARKS, 2), np.nan)
+    last_ms = -1
+    first = True
+    with _native_logs_silenced():
+        landmarker = _create_landmarker(model_path, config)
+    with landmarker:
+        for frame in _prefetch(frames):
+            ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
+            last_ms = ms
+            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb)
+            if first:
+                with _native_logs_silenced():
+                    result = landmarker.detect_for_video(image, ms)
+                first = False
+            else:
+                result = landmarker.detect_for_video(image, ms)
+            out.index.append(frame.index)
+            out.time_s.append(frame.time_s)
+            if result.pose_landmarks:
+                lms = result.pose_landmarks[0]
+                norm = np.array([(p.x, p.y, p.visibility or 0.0) for p in lms])
+                out.image_xy.append(norm[:, :2] * (info.width, info.height))
+                out.visibility.append(norm[:, 2])
+                out.world.append(np.array([(p.x, p.y, p.z)
+                                           for p in result.pose_world_landmarks[0]]))
+                out.concavity.append(_concavity(result, norm[:, :2], frame.rgb.shape))
+                out.waist.append(_waist(frame.rgb, norm[:, :2]))
+            else:
+                out.image_xy.append(nan_xy)
+                out.visibility.append(np.zeros(N_LANDMARKS))
+                out.world.append(np.full((N_LANDMARKS, 3), np.nan))
+                out.concavity.append(np.full(2, np.nan))
+                out.waist.append((np.nan, 0.0))
+            if progress:
+                progress(frame.index + 1, info.n_frames)
+    return out
+
+
+def track_from_arrays(arrays: PoseArrays, info: VideoInfo, model: str,
+                      provenance: str) -> PoseTrack:
+    if not arrays.time_s:
+        return _empty_track(info, model)
+    return PoseTrack(
+        time_s=np.asarray(arrays.time_s), image_xy=np.asarray(arrays.image_xy),
+        visibility=np.asarray(arrays.visibility), world_xyz=np.asarray(arrays.world),
+        video=info, model=model, back_concavity=np.asarray(arrays.concavity),
+        waist_line=np.asarray(arrays.waist, dtype=float), provenance=(provenance,))
+
+
 def estimate_pose(
     path: Path,
     config: PoseConfig | None = None,
@@ -108,59 +182,14 @@ def estimate_pose(
     progress: ProgressFn | None = None,
     info: VideoInfo | None = None,
 ) -> PoseTrack:
-    """Detect the runner's pose in every frame of `path`."""
-    import mediapipe as mp
-
+    """Detect the runner's pose in every frame of `path` (one process)."""
     config = config or PoseConfig()
     info = info or probe(path)
     model_path = model_path or resolve_model(config.model)
-    times: list[float] = []
-    image_xy: list[np.ndarray] = []
-    visibility: list[np.ndarray] = []
-    world: list[np.ndarray] = []
-    concavity: list[np.ndarray] = []
-    waist: list[tuple[float, float]] = []
-    nan_xy = np.full((N_LANDMARKS, 2), np.nan)
-    last_ms = -1
-    with _native_logs_silenced():
-        landmarker = _create_landmarker(model_path, config)
-    with landmarker:
-        for frame in _prefetch(iter_frames(path, config.max_side_px)):
-            ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
-            last_ms = ms
-            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb)
-            if frame.index == 0:
-                with _native_logs_silenced():
-                    result = landmarker.detect_for_video(image, ms)
-            else:
-                result = landmarker.detect_for_video(image, ms)
-            times.append(frame.time_s)
-            if result.pose_landmarks:
-                lms = result.pose_landmarks[0]
-                norm = np.array([(p.x, p.y, p.visibility or 0.0) for p in lms])
-                xy = norm[:, :2] * (info.width, info.height)
-                image_xy.append(xy)
-                visibility.append(norm[:, 2])
-                world.append(np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]]))
-                concavity.append(_concavity(result, norm[:, :2], frame.rgb.shape))
-                waist.append(_waist(frame.rgb, norm[:, :2]))
-            else:
-                image_xy.append(nan_xy)
-                visibility.append(np.zeros(N_LANDMARKS))
-                world.append(np.full((N_LANDMARKS, 3), np.nan))
-                concavity.append(np.full(2, np.nan))
-                waist.append((np.nan, 0.0))
-            if progress:
-                progress(frame.index + 1, info.n_frames)
-    if not times:
-        return _empty_track(info, config.model)
-    return PoseTrack(
-        time_s=np.asarray(times), image_xy=np.asarray(image_xy),
-        visibility=np.asarray(visibility), world_xyz=np.asarray(world), video=info,
-        model=config.model, back_concavity=np.asarray(concavity),
-        waist_line=np.asarray(waist, dtype=float),
-        provenance=(f"pose: MediaPipe PoseLandmarker ({config.model}, VIDEO mode)",),
-    )
+    arrays = detect_frames(iter_frames(path, config.max_side_px), info, config, model_path,
+                           progress)
+    return track_from_arrays(arrays, info, config.model,
+                             f"pose: MediaPipe PoseLandmarker ({config.model}, VIDEO mode)")
 
 
 def _concavity(result, norm_xy: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:  # noqa: ANN001
