@@ -190,6 +190,76 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice,
         out_console.print(f"wrote {target}")
 
 
+class EngineChoice(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Clips, folders (searched recursively) "
+                                                "or quoted globs.")],
+    out: Annotated[Path, typer.Option(help="Batch folder: results, ledger, summary, index.")],
+    workers: Annotated[int, typer.Option(min=0, help="Parallel clips (default: all cores).")
+                       ] = 0,
+    engine: Annotated[EngineChoice, typer.Option(help="local processes or a Ray cluster.")
+                      ] = EngineChoice.local,
+    address: Annotated[str | None, typer.Option(help="Ray cluster address (with --engine "
+                                                "ray); default starts a local Ray.")] = None,
+    meta: Annotated[Path | None, typer.Option(help="CSV with columns path, athlete, "
+                                              "session.")] = None,
+    retry_failed: Annotated[bool, typer.Option(help="Analyse clips that failed before.")
+                            ] = False,
+    model: Annotated[ModelChoice, typer.Option(help="Pose model size.")] = ModelChoice.full,
+    lang: Annotated[LangChoice, typer.Option(help="Language of the reports.")] = LangChoice.en,
+) -> None:
+    """Analyse a folder of clips: resumable, parallel, one summary table across clips."""
+    _run_guarded(_batch, inputs, out, workers, engine, address, meta, retry_failed, model, lang)
+
+
+def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,
+           address: str | None, meta: Path | None, retry_failed: bool, model: ModelChoice,
+           lang: LangChoice) -> None:
+    from formcheck.batch.runner import BatchOptions, run_batch
+    from formcheck.pipeline import AnalyzeOptions
+
+    options = BatchOptions(workers=workers, engine=engine.value, ray_address=address,
+                           retry_failed=retry_failed,
+                           analyze=AnalyzeOptions(model=model.value, lang=lang.value))
+    with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console) as progress:
+        clips_task = progress.add_task("clips", total=None)
+        frame_tasks: dict[str, int] = {}
+
+        def hook(event: str, data: dict) -> None:
+            if event == "start":
+                progress.update(clips_task, total=data["jobs"])
+                if data["skipped"]:
+                    console.print(f"{data['skipped']} clip(s) already analysed or failed "
+                                  "before: skipped")
+            elif event == "frames":
+                task = frame_tasks.get(data["path"])
+                if task is None:
+                    task = frame_tasks[data["path"]] = progress.add_task(
+                        Path(data["path"]).name[:28], total=data["total"])
+                progress.update(task, completed=data["done"], total=data["total"])
+            elif event == "clip":
+                progress.advance(clips_task)
+                if data["path"] in frame_tasks:
+                    progress.remove_task(frame_tasks.pop(data["path"]))
+                if not data["ok"]:
+                    first = (data["error"] or "").splitlines()[0]
+                    console.print(f"[yellow]failed[/] {data['path']}: {first}")
+
+        result = run_batch(inputs, out, options, meta=meta, hook=hook)
+    out_console.print(f"{result.total} clips: {result.done} analysed, {result.skipped} skipped, "
+                      f"{result.failed} failed"
+                      + (f", {result.recovered} resumed after an interruption"
+                         if result.recovered else ""))
+    out_console.print(f"summary: {out / 'summary.csv'}, {out / 'summary.parquet'}; "
+                      f"open {out / 'index.html'}")
+
+
 models_app = typer.Typer(help="List, verify and fetch the pose models.", no_args_is_help=False,
                          invoke_without_command=True)
 app.add_typer(models_app, name="models")

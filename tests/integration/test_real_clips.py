@@ -86,3 +86,20 @@ def test_segmented_parallel_pose_equals_sequential(model_dir: Path, data_dir: Pa
     assert [(e.foot, e.type, e.frame) for e in a.events] == \
         [(e.foot, e.type, e.frame) for e in b.events]
     assert a.summary == b.summary
+
+
+def test_batch_with_the_real_model(model_dir: Path, data_dir: Path, tmp_path: Path) -> None:
+    """Two real clips on two processes: one analysed, the distant-runner one recorded as
+    failed with its reason, and the summary written."""
+    from formcheck.batch.ledger import Ledger
+    from formcheck.batch.runner import LEDGER_NAME, BatchOptions, run_batch
+
+    clips = [str(data_dir / "real" / "gaitlab_male_side_treadmill.mp4"),
+             str(data_dir / "real" / "hrnet_track_side_distant_stock.mp4")]
+    result = run_batch(clips, tmp_path / "out", BatchOptions(workers=2))
+    assert (result.done, result.failed) == (1, 1)
+    ledger = Ledger(tmp_path / "out" / LEDGER_NAME)
+    (failed,) = ledger.rows("failed")
+    assert "hrnet" in failed.path and "px tall" in failed.error
+    ledger.close()
+    assert (tmp_path / "out" / "summary.parquet").exists()

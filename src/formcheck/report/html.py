@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
 
+from formcheck.errors import FormcheckError
 from formcheck.metrics.registry import REGISTRY
 from formcheck.report.frames import draw_key_frame, read_frames
 from formcheck.report.plots import plot_metric_svg
@@ -60,7 +61,10 @@ def render_report(analysis: Analysis, video: Path | None = None) -> str:
              if (svg := plot_metric_svg(analysis, m, labels[m])) is not None]
     frames = []
     if video is not None and analysis.key_frames:
-        pictures = read_frames(video, {k.frame for k in analysis.key_frames})
+        try:
+            pictures = read_frames(video, {k.frame for k in analysis.key_frames})
+        except FormcheckError:  # the clip moved or cannot be re-read: report without frames
+            pictures = {}
         for key in analysis.key_frames:
             if key.frame in pictures:
                 caption = (f"{t[key.foot]} · {labels[key.label]} "

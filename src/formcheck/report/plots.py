@@ -64,6 +64,11 @@ def plot_metric_svg(analysis: Analysis, metric: str, title: str) -> str | None:
     ax.tick_params(labelsize=8)
     ax.legend(fontsize=7, loc="best", frameon=False)
     ax.grid(alpha=0.3)
+    return svg_of(fig)
+
+
+def svg_of(fig: plt.Figure) -> str:
+    """The figure as an inline <svg> element; closes the figure."""
     buffer = io.StringIO()
     with warnings.catch_warnings():  # layout uses DejaVu metrics for CJK titles; harmless
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")

@@ -1,0 +1,1 @@
+"""Batch analysis of many clips: discovery, a resumable ledger, local processes or Ray."""

@@ -1,0 +1,130 @@
+"""The batch's table across clips (CSV and Parquet) and its index.html."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+from formcheck.batch.ledger import Ledger, Row
+from formcheck.io.results import atomic_write_text, load_analysis
+from formcheck.metrics.registry import REGISTRY
+from formcheck.texts import metric_label
+
+BASE_COLUMNS = ["athlete", "session", "clip", "state", "view", "cadence_spm", "n_strides",
+                "findings_flag", "findings_watch", "drift_flagged", "error", "report"]
+
+
+def clip_row(row: Row, out_dir: Path) -> dict:
+    record: dict = {"athlete": row.athlete, "session": row.session, "clip": row.path,
+                    "state": row.state, "error": row.error}
+    if row.state != "done" or not row.out_dir:
+        return record
+    analysis = load_analysis(Path(row.out_dir) / "analysis.json")
+    record.update({
+        "view": analysis.view, "cadence_spm": analysis.cadence_spm,
+        "n_strides": len(analysis.strides),
+        "findings_flag": sum(f.severity == "flag" for f in analysis.findings),
+        "findings_watch": sum(f.severity == "watch" for f in analysis.findings),
+        "drift_flagged": ";".join(m for m, d in analysis.drift.items() if d.flagged),
+        "report": os.path.relpath(Path(row.out_dir) / "report.html", out_dir),
+    })
+    for metric, summary in analysis.summary.items():
+        if REGISTRY[metric].validation_only:
+            continue
+        for side in ("left", "right", "both"):
+            record[f"{metric}_{side}"] = getattr(summary, side).median
+    return record
+
+
+def write_summary(ledger: Ledger, out_dir: Path) -> list[dict]:
+    rows = [clip_row(r, out_dir) for r in ledger.rows()]
+    metric_columns = sorted({k for r in rows for k in r} - set(BASE_COLUMNS))
+    columns = BASE_COLUMNS + metric_columns
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_text(out_dir / "summary.csv", buffer.getvalue())
+    _write_parquet(rows, columns, out_dir / "summary.parquet")
+    atomic_write_text(out_dir / "index.html", render_index(rows, metric_columns))
+    return rows
+
+
+def _write_parquet(rows: list[dict], columns: list[str], path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    numeric = {c for c in columns if any(isinstance(r.get(c), float | int)
+                                         and not isinstance(r.get(c), bool) for r in rows)}
+    fields = [pa.field(c, pa.float64() if c in numeric else pa.string()) for c in columns]
+    table = pa.Table.from_pylist(
+        [{c: (None if r.get(c) is None else (float(r[c]) if c in numeric else str(r[c])))
+          for c in columns} for r in rows], schema=pa.schema(fields))
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+
+
+def _athlete_plot(rows: list[dict], metrics: list[str]) -> str:
+    """Small multiples: each metric's median (both feet) per session."""
+    from formcheck.report.plots import plt, svg_of
+
+    sessions = sorted({r["session"] for r in rows})
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 2.4), dpi=100,
+                             squeeze=False)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        values = [next((r.get(f"{metric}_both") for r in rows if r["session"] == s), None)
+                  for s in sessions]
+        xs = [i for i, v in enumerate(values) if v is not None]
+        ax.plot(xs, [values[i] for i in xs], "o-", color="#1f77b4")
+        ax.set_xticks(range(len(sessions)), sessions, rotation=30, fontsize=7, ha="right")
+        ax.set_title(metric_label(metric), fontsize=9, loc="left")
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    return svg_of(fig)
+
+
+def render_index(rows: list[dict], metric_columns: list[str]) -> str:
+    from html import escape
+
+    guided = [m for m in REGISTRY if REGISTRY[m].guidance is not None
+              and f"{m}_both" in metric_columns]
+    parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+             "<title>formcheck batch</title><style>body{font-family:system-ui,sans-serif;"
+             "margin:24px;color:#1d2330} table{border-collapse:collapse;width:100%}"
+             "td,th{border-bottom:1px solid #e3e6eb;padding:4px 8px;font-size:.9rem;"
+             "text-align:left} .failed{color:#c62828} svg{max-width:100%;height:auto}"
+             "</style></head><body><h1>formcheck batch</h1>"]
+    done = [r for r in rows if r["state"] == "done"]
+    parts.append(f"<p>{len(rows)} clips · {len(done)} analysed · "
+                 f"{sum(r['state'] == 'failed' for r in rows)} failed</p>")
+    for athlete in sorted({r["athlete"] for r in rows}):
+        mine = [r for r in rows if r["athlete"] == athlete]
+        parts.append(f"<h2>{escape(athlete)}</h2>")
+        analysed = [r for r in mine if r["state"] == "done"]
+        metrics = [m for m in guided if any(r.get(f"{m}_both") is not None
+                                            for r in analysed)][:6]
+        if len(analysed) >= 1 and metrics:
+            parts.append(_athlete_plot(analysed, metrics))
+        parts.append("<table><tr><th>session</th><th>clip</th><th>view</th><th>cadence</th>"
+                     "<th>flags</th><th>drift</th><th>report</th></tr>")
+        for r in sorted(mine, key=lambda r: (r["session"], r["clip"])):
+            if r["state"] == "done":
+                link = f"<a href='{escape(r['report'])}'>report</a>"
+                cadence = f"{r['cadence_spm']:.0f}" if r.get("cadence_spm") else "–"
+                parts.append(f"<tr><td>{escape(r['session'])}</td>"
+                             f"<td>{escape(Path(r['clip']).name)}</td><td>{r['view']}</td>"
+                             f"<td>{cadence}</td><td>{r['findings_flag']} flag, "
+                             f"{r['findings_watch']} watch</td>"
+                             f"<td>{escape(r['drift_flagged'] or '–')}</td><td>{link}</td></tr>")
+            else:
+                parts.append(f"<tr class='failed'><td>{escape(r['session'])}</td>"
+                             f"<td>{escape(Path(r['clip']).name)}</td>"
+                             f"<td colspan='5'>{r['state']}: {escape(r['error'] or '')}</td>"
+                             "</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "".join(parts)
