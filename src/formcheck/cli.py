@@ -260,6 +260,27 @@ def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,
                       f"open {out / 'index.html'}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    data: Annotated[Path, typer.Option(help="Folder for uploads, jobs and results.")
+                    ] = Path("formcheck-web"),
+    workers: Annotated[int, typer.Option(min=1, help="Analyses at once; more jobs queue.")
+                       ] = 1,
+    max_upload_mb: Annotated[float, typer.Option(help="Largest accepted upload (MB).")
+                             ] = 500.0,
+) -> None:
+    """Start the web app: runners upload a clip in the browser and read their report."""
+    import uvicorn
+
+    from formcheck.web.app import create_app
+
+    app_ = create_app(data, max_upload_mb=max_upload_mb, workers=workers)
+    out_console.print(f"formcheck web app on http://{host}:{port}/ (data in {data})")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
 models_app = typer.Typer(help="List, verify and fetch the pose models.", no_args_is_help=False,
                          invoke_without_command=True)
 app.add_typer(models_app, name="models")
@@ -319,3 +340,7 @@ def version() -> None:
 
 def main() -> None:  # pragma: no cover
     sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -16,7 +16,7 @@ from formcheck.synthetic import SyntheticRunner, synthetic_side_track
 
 def fake_analyzer(path: Path, options: AnalyzeOptions, progress=None):  # noqa: ANN001, ANN201
     time.sleep(float(os.environ.get("FAKE_DELAY", "0")))
-    if "corrupt" in path.name:
+    if "corrupt" in path.name or b"NO-RUNNER" in path.read_bytes()[:200]:
         raise CaptureQualityError(f"{path}: no runner found.", "Film the runner.")
     track, _ = synthetic_side_track(SyntheticRunner(duration_s=6,
                                                     overstride_leg=0.05 + 0.01 * len(path.stem)))

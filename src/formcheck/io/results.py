@@ -57,8 +57,10 @@ def strides_csv(analysis: Analysis) -> str:
     return buffer.getvalue()
 
 
-def write_results(analysis: Analysis, out_dir: Path, report: bool = True) -> list[Path]:
-    """analysis.json, strides.csv and (unless `report` is False) report.html."""
+def write_results(analysis: Analysis, out_dir: Path, report: bool = True,
+                  video: Path | None = None) -> list[Path]:
+    """analysis.json, strides.csv and (unless `report` is False) report.html; `video` is
+    where to read key frames from (default: the path recorded in the analysis)."""
     prepare_output_dir(out_dir)
     json_path, csv_path = out_dir / OUR_FILES[0], out_dir / OUR_FILES[1]
     atomic_write_text(json_path, analysis.model_dump_json(indent=2))
@@ -68,7 +70,7 @@ def write_results(analysis: Analysis, out_dir: Path, report: bool = True) -> lis
         from formcheck.report.html import render_report
 
         html_path = out_dir / OUR_FILES[2]
-        video = Path(analysis.video.path)
+        video = video or Path(analysis.video.path)
         atomic_write_text(html_path, render_report(analysis, video if video.is_file() else None))
         written.append(html_path)
     return written
