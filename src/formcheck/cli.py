@@ -97,15 +97,17 @@ def analyze(
     lang: Annotated[LangChoice, typer.Option(help="Language of the summary.")] = LangChoice.en,
     workers: Annotated[int, typer.Option(min=0, help="Processes for long clips (default: all "
                                          "cores; results are the same).")] = 0,
+    overlay: Annotated[bool, typer.Option(help="Also write overlay.mp4: the clip with the "
+                                          "skeleton, foot strikes and measurements.")] = True,
 ) -> None:
     """Analyse one running video: foot strikes, per-stride metrics, summary."""
-    _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers)
+    _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers, overlay)
 
 
 def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float | None,
-             view: ViewChoice, lang: LangChoice, workers: int) -> None:
+             view: ViewChoice, lang: LangChoice, workers: int, overlay: bool) -> None:
     from formcheck.io.results import prepare_output_dir, write_results
-    from formcheck.pipeline import AnalyzeOptions, analyze_video
+    from formcheck.pipeline import AnalyzeOptions, analyze_video_run
     from formcheck.report.terminal import render_summary
     from formcheck.samples import resolve_video_argument
     from formcheck.view import View
@@ -116,7 +118,7 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
     options = AnalyzeOptions(model=model.value, height_cm=height_cm, lang=lang.value,
                              view=None if view is ViewChoice.auto else View(view.value),
                              workers=workers or os.cpu_count() or 1)
-    with Progress(TextColumn("[bold]pose[/]"), BarColumn(), MofNCompleteColumn(),
+    with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
                   FramesPerSecond(), TimeRemainingColumn(), console=console,
                   transient=True) as progress:
         task = progress.add_task("pose", total=None)
@@ -124,8 +126,11 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
         def on_frame(done: int, total: int) -> None:
             progress.update(task, completed=done, total=max(total, done))
 
-        analysis = analyze_video(path, options, progress=on_frame)
-    written = write_results(analysis, out_dir)
+        run = analyze_video_run(path, options, progress=on_frame)
+        progress.reset(task, description="overlay", total=None)
+        written = write_results(run.analysis, out_dir, video=path,
+                                track=run.track if overlay else None, progress=on_frame)
+    analysis = run.analysis
     render_summary(analysis, out_console, lang.value)
     out_console.print("wrote " + ", ".join(str(p) for p in written))
 
@@ -268,17 +273,27 @@ def serve(
                     ] = Path("formcheck-web"),
     workers: Annotated[int, typer.Option(min=1, help="Analyses at once; more jobs queue.")
                        ] = 1,
-    max_upload_mb: Annotated[float, typer.Option(help="Largest accepted upload (MB).")
+    max_upload_mb: Annotated[float, typer.Option(min=1, help="Largest accepted upload (MB).")
                              ] = 500.0,
 ) -> None:
     """Start the web app: runners upload a clip in the browser and read their report."""
+    _run_guarded(_serve, host, port, data, workers, max_upload_mb)
+
+
+def _serve(host: str, port: int, data: Path, workers: int, max_upload_mb: float) -> None:
     import uvicorn
 
     from formcheck.web.app import create_app
+    from formcheck.web.store import lock_data_dir
 
-    app_ = create_app(data, max_upload_mb=max_upload_mb, workers=workers)
-    out_console.print(f"formcheck web app on http://{host}:{port}/ (data in {data})")
-    uvicorn.run(app_, host=host, port=port, log_level="warning")
+    lock = lock_data_dir(data)  # held while serving: one server per data folder
+    try:
+        app_ = create_app(data, max_upload_mb=max_upload_mb, workers=workers)
+        out_console.print(f"formcheck web app on http://{host}:{port}/ (data in {data}, "
+                          f"{workers} analysis at a time, uploads up to {max_upload_mb:g} MB)")
+        uvicorn.run(app_, host=host, port=port, log_level="warning")
+    finally:
+        lock.close()
 
 
 models_app = typer.Typer(help="List, verify and fetch the pose models.", no_args_is_help=False,

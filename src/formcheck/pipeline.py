@@ -36,6 +36,7 @@ from formcheck.quality import (
     check_gait,
     check_track,
     check_video,
+    check_view,
 )
 from formcheck.texts import Lang
 from formcheck.track import PoseTrack
@@ -53,9 +54,23 @@ class AnalyzeOptions:
     config: Config = field(default_factory=Config)
 
 
+@dataclass(frozen=True)
+class AnalysisRun:
+    """An analysis and the cleaned pose track it was measured on (for the overlay video)."""
+
+    analysis: schema.Analysis
+    track: PoseTrack
+
+
 def analyze_video(path: Path | str, options: AnalyzeOptions | None = None,
                   progress: ProgressFn | None = None) -> schema.Analysis:
     """Video file → Analysis. Raises a FormcheckError subclass with a clear message."""
+    return analyze_video_run(path, options, progress).analysis
+
+
+def analyze_video_run(path: Path | str, options: AnalyzeOptions | None = None,
+                      progress: ProgressFn | None = None) -> AnalysisRun:
+    """Like `analyze_video`, also keeping the cleaned track."""
     options = options or AnalyzeOptions()
     path = Path(path)
     config = options.config
@@ -68,13 +83,20 @@ def analyze_video(path: Path | str, options: AnalyzeOptions | None = None,
     track = estimate_pose_segmented(path, pose_config, options.model_path, options.workers,
                                     progress=progress, info=info)
     pose_fps = track.n_frames / max(time.perf_counter() - started, 1e-9)
-    return analyze_track(track, options, report, pose_fps)
+    return analyze_track_run(track, options, report, pose_fps)
 
 
 def analyze_track(track: PoseTrack, options: AnalyzeOptions | None = None,
                   report: QualityReport | None = None,
                   pose_fps: float | None = None) -> schema.Analysis:
     """Everything after the pose step: usable on stored or synthetic tracks."""
+    return analyze_track_run(track, options, report, pose_fps).analysis
+
+
+def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
+                      report: QualityReport | None = None,
+                      pose_fps: float | None = None) -> AnalysisRun:
+    """Like `analyze_track`, also keeping the cleaned track."""
     options = options or AnalyzeOptions()
     config = options.config
     report = report or QualityReport()
@@ -86,6 +108,7 @@ def analyze_track(track: PoseTrack, options: AnalyzeOptions | None = None,
     decision = detect_view(cleaned, options.view)
     report.add("view", Level.INFO, f"view: {decision.view.value} "
                f"({100 * decision.confidence:.0f}% sure)")
+    check_view(decision, report)
     report.raise_if_refused(path)
     family = "side" if decision.view.is_side else "frontal"
     near = Side.RIGHT if decision.view is View.SIDE_RIGHT else Side.LEFT
@@ -123,8 +146,9 @@ def analyze_track(track: PoseTrack, options: AnalyzeOptions | None = None,
     summary = summarise(strides, [d.id for d in defs])
     for note in decision.notes:
         report.add("view", Level.WARN, note)
-    return _assemble(cleaned, decision, events, strides, summary, report, cleaning, leg_px,
-                     roll, options, pose_fps)
+    analysis = _assemble(cleaned, decision, events, strides, summary, report, cleaning,
+                         leg_px, roll, options, pose_fps)
+    return AnalysisRun(analysis, cleaned)
 
 
 def drift_of(strides: list[StrideResult], metric_ids: list[str]) -> dict[str, schema.Drift]:

@@ -13,6 +13,7 @@ from formcheck.errors import CaptureQualityError, NoRunnerError
 from formcheck.events import GaitEvents
 from formcheck.landmarks import LEFT_HEEL, LEFT_TOE, NOSE, RIGHT_HEEL, RIGHT_TOE, Side
 from formcheck.track import PoseTrack, VideoInfo
+from formcheck.view import View, ViewDecision
 
 FEET = (LEFT_HEEL, RIGHT_HEEL, LEFT_TOE, RIGHT_TOE)
 
@@ -50,10 +51,10 @@ class QualityReport:
         error = NoRunnerError if any(n.code == "no_runner" for n in refusals) \
             else CaptureQualityError
         raise error(f"{path}: this clip cannot give reliable running-form numbers.",
-                    _hint(refusals), problems)
+                    refusal_hint(refusals), problems)
 
 
-def _hint(refusals: list[QualityNote]) -> str:
+def refusal_hint(refusals: list[QualityNote]) -> str:
     codes = {n.code for n in refusals}
     tips = []
     if "no_runner" in codes:
@@ -68,6 +69,8 @@ def _hint(refusals: list[QualityNote]) -> str:
         tips.append("film at least 10 s of steady running")
     if "walking" in codes:
         tips.append("formcheck analyses running; film a run, not a walk")
+    if "wrong_view" in codes:
+        tips.append("choose the view the camera really had, or leave the view on auto")
     if "low_fps" in codes:
         tips.append("record at 60 fps (or at least 30)")
     return "; ".join(tips).capitalize() + "." if tips else ""
@@ -125,6 +128,23 @@ def check_track(track: PoseTrack, config: QualityConfig, report: QualityReport) 
     if out > config.max_feet_out_fraction:
         report.add("feet_out", Level.REFUSE,
                    f"the feet are out of frame or hidden in {100 * out:.0f}% of the frames")
+
+
+def check_view(decision: ViewDecision, report: QualityReport) -> None:
+    """Refuse a forced view that the landmarks clearly contradict (side vs rear/front):
+    measuring one plane's angles in another gives numbers that mean nothing."""
+    if decision.contradicts_landmarks:
+        report.add("wrong_view", Level.REFUSE,
+                   f"the view was set to {decision.view.value}, but the runner is seen "
+                   f"{_view_words(decision.detected)} ({decision.detected.value}, "
+                   f"{100 * decision.confidence:.0f}% sure)")
+
+
+def _view_words(view: View | None) -> str:
+    if view is None:
+        return "from another side"
+    return "from the side" if view.is_side else \
+        ("from behind" if view is View.REAR else "from the front")
 
 
 def check_frontal(track: PoseTrack, config: QualityConfig, report: QualityReport) -> None:

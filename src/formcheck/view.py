@@ -67,6 +67,13 @@ class ViewDecision:
     changes_view: bool
     overridden: bool = False
     notes: tuple[str, ...] = ()
+    detected: View | None = None  # what the landmarks say, when `view` was forced
+
+    @property
+    def contradicts_landmarks(self) -> bool:
+        """A forced side view on a clip that is clearly rear/front, or the reverse."""
+        return (self.overridden and self.detected is not None and not self.oblique
+                and self.detected.is_side != self.view.is_side and self.confidence >= 0.5)
 
 
 def _width_ratio(track: PoseTrack) -> np.ndarray:
@@ -135,6 +142,7 @@ def detect_view(track: PoseTrack, override: View | None = None) -> ViewDecision:
                      "one side, or cut the clip where the view changes")
     if override is not None and override != view:
         notes.append(f"view forced to {override.value}; the landmarks suggest {view.value}")
-        return ViewDecision(override, confidence, ratio, oblique, changes, True, tuple(notes))
+        return ViewDecision(override, confidence, ratio, oblique, changes, True, tuple(notes),
+                            detected=view)
     return ViewDecision(view, confidence, ratio, oblique, changes, override is not None,
                         tuple(notes))

@@ -103,3 +103,22 @@ def test_batch_with_the_real_model(model_dir: Path, data_dir: Path, tmp_path: Pa
     assert "hrnet" in failed.path and "px tall" in failed.error
     ledger.close()
     assert (tmp_path / "out" / "summary.parquet").exists()
+
+
+def test_cli_writes_the_overlay_video(model_dir: Path, data_dir: Path, tmp_path: Path) -> None:
+    import av
+    from typer.testing import CliRunner
+
+    from formcheck.cli import app
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["analyze", str(data_dir / "real" /
+                                                    "gaitlab_male_side_treadmill.mp4"),
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with av.open(str(out / "overlay.mp4")) as container:
+        stream = container.streams.video[0]
+        frames = sum(1 for _ in container.decode(stream))
+        # upright portrait like the phone showed it, scaled to at most 960 px
+        assert (stream.width, stream.height) == (540, 960)
+    assert frames == 360

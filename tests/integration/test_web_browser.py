@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from web_helpers import free_port, wait_for_port
 
 pytestmark = pytest.mark.integration
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -19,27 +18,14 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path: Path, model_dir: Path):  # noqa: ANN201
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "serve", "--port",
                              str(port), "--data", str(tmp_path / "web")],
                             env={**os.environ, "FORMCHECK_MODEL_DIR": str(model_dir)})
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url
+    wait_for_port(port)
+    yield f"http://127.0.0.1:{port}/"
     proc.terminate()
     proc.wait(timeout=20)
 
@@ -65,6 +51,14 @@ def test_upload_progress_report_in_chromium(server: str, data_dir: Path,
         expect(page.locator("#state")).not_to_have_text("…", timeout=30_000)
         expect(page.locator("#open-report")).to_be_visible(timeout=180_000)
         expect(page.locator("#state")).to_have_text("Done — here is your report.")
+        video = page.locator("#overlay")
+        expect(video).to_be_visible()
+        page.wait_for_function("document.getElementById('overlay').readyState >= 1",
+                               timeout=30_000)
+        duration = page.evaluate("document.getElementById('overlay').duration")
+        assert 11.5 < duration < 12.5  # the whole 12 s clip, with the measurements drawn
+        downloads = page.locator("#downloads a")
+        assert downloads.all_inner_texts() == ["analysis.json", "strides.csv", "overlay.mp4"]
         page.click("#open-report")
         expect(page.locator("h1")).to_have_text("Running form report", timeout=30_000)
         text = page.locator("body").inner_text()
@@ -73,5 +67,17 @@ def test_upload_progress_report_in_chromium(server: str, data_dir: Path,
         assert page.locator("img").count() == 2  # key frames
         assert "not a diagnosis" in text
         assert page.locator("svg").count() >= 3
+        assert page.locator("video#overlay").count() == 1  # the report plays it too
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+
+        # a file that is not a video: refused on the upload page, in the page's language
+        page.goto(server + "?lang=ja")
+        expect(page.locator("h1")).not_to_have_text("Check your running form")
+        not_video = tmp_path / "holiday.mp4"
+        not_video.write_bytes(b"GIF89a" + bytes(2000))
+        page.set_input_files("#file", str(not_video))
+        page.click("#submit")
+        expect(page.locator("#error")).to_contain_text("MP4", timeout=30_000)
+        assert "読み込めません" in page.locator("#error").inner_text()
+        assert "/jobs/" not in page.url
         browser.close()

@@ -9,22 +9,33 @@ import os
 import time
 from pathlib import Path
 
+from clips import clip_title
+
 from formcheck.errors import CaptureQualityError
-from formcheck.pipeline import AnalyzeOptions, analyze_track
+from formcheck.pipeline import AnalysisRun, AnalyzeOptions, analyze_track_run
 from formcheck.synthetic import SyntheticRunner, synthetic_side_track
 
 
 def fake_analyzer(path: Path, options: AnalyzeOptions, progress=None):  # noqa: ANN001, ANN201
-    time.sleep(float(os.environ.get("FAKE_DELAY", "0")))
-    if "corrupt" in path.name or b"NO-RUNNER" in path.read_bytes()[:200]:
+    """Refuses files named *corrupt* or clips titled NO-RUNNER the way the pipeline does; a
+    clip titled CRASH kills its process, as a native crash or out-of-memory kill would."""
+    title = clip_title(path)
+    if title == "CRASH":
+        os._exit(1)
+    delay = float(os.environ.get("FAKE_DELAY", "0"))
+    for step in range(10):  # progress during the delay, like the pose step
+        time.sleep(delay / 10)
+        if progress:
+            progress(step + 1, 10)
+    if "corrupt" in path.name or title == "NO-RUNNER":
         raise CaptureQualityError(f"{path}: no runner found.", "Film the runner.")
     track, _ = synthetic_side_track(SyntheticRunner(duration_s=6,
                                                     overstride_leg=0.05 + 0.01 * len(path.stem)))
-    analysis = analyze_track(track, options)
+    run = analyze_track_run(track, options)
     if progress:
         progress(track.n_frames, track.n_frames)
-    return analysis.model_copy(update={"video": analysis.video.model_copy(
-        update={"path": str(path)})})
+    return AnalysisRun(run.analysis.model_copy(update={"video": run.analysis.video.model_copy(
+        update={"path": str(path)})}), run.track)
 
 
 def make_clips(root: Path, count: int, athletes: int = 2) -> list[Path]:

@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
+from clips import write_clip
 
 from formcheck.errors import InputError
 from formcheck.io.video import iter_frames, probe
-
-
-def _write_clip(path: Path, rotation: int = 0, pts_ms: list[int] | None = None,
-                width: int = 64, height: int = 32) -> Path:
-    """A tiny clip whose frames have a white block in the top-left corner."""
-    pts_ms = pts_ms or [0, 33, 67, 100]
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.codec_context.time_base = Fraction(1, 1000)
-        if rotation:
-            stream.set_display_rotation(rotation)
-        for ms in pts_ms:
-            img = np.zeros((height, width, 3), np.uint8)
-            img[:8, :16] = 255
-            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
-            frame.pts, frame.time_base = ms, Fraction(1, 1000)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
 
 
 def _block_centre(rgb: np.ndarray) -> tuple[float, float]:
@@ -48,7 +25,7 @@ def _block_centre(rgb: np.ndarray) -> tuple[float, float]:
 ])
 def test_rotation_metadata_is_applied(tmp_path: Path, rotation: int, shape: tuple[int, int],
                                       corner: str) -> None:
-    clip = _write_clip(tmp_path / f"r{rotation}.mp4", rotation)
+    clip = write_clip(tmp_path / f"r{rotation}.mp4", rotation=rotation)
     info = probe(clip)
     assert (info.height, info.width) == shape
     frame = next(iter_frames(clip))
@@ -61,13 +38,13 @@ def test_rotation_metadata_is_applied(tmp_path: Path, rotation: int, shape: tupl
 
 def test_variable_frame_rate_timestamps_come_from_the_container(tmp_path: Path) -> None:
     pts = [0, 30, 70, 85, 140, 160]
-    clip = _write_clip(tmp_path / "vfr.mp4", pts_ms=pts)
+    clip = write_clip(tmp_path / "vfr.mp4", pts_ms=pts)
     times = [f.time_s for f in iter_frames(clip)]
     assert np.allclose(times, np.array(pts) / 1000, atol=1e-3)
 
 
 def test_downscaling_keeps_aspect_and_orientation(tmp_path: Path) -> None:
-    clip = _write_clip(tmp_path / "big.mp4", rotation=-90, width=640, height=320)
+    clip = write_clip(tmp_path / "big.mp4", rotation=-90, width=640, height=320)
     frame = next(iter_frames(clip, max_side=320))
     assert frame.rgb.shape[:2] == (320, 160)
 

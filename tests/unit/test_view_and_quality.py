@@ -7,7 +7,7 @@ import pytest
 
 from formcheck import landmarks as L
 from formcheck.errors import CaptureQualityError, NoRunnerError
-from formcheck.pipeline import analyze_track
+from formcheck.pipeline import AnalyzeOptions, analyze_track
 from formcheck.synthetic import SyntheticRunner, synthetic_side_track
 from formcheck.track import PoseTrack
 from formcheck.view import View, detect_view
@@ -49,6 +49,19 @@ def test_override_is_kept_and_disagreement_noted() -> None:
     decision = detect_view(track, override=View.SIDE_LEFT)
     assert decision.view is View.SIDE_LEFT and decision.overridden
     assert any("side_right" in note for note in decision.notes)
+
+
+def test_a_forced_view_of_the_wrong_family_is_refused() -> None:
+    """Rear/front angles measured on a side-view clip would mean nothing: refuse, say why."""
+    track, _ = synthetic_side_track(SyntheticRunner(facing_right=True))
+    with pytest.raises(CaptureQualityError) as err:
+        analyze_track(track, AnalyzeOptions(view=View.REAR))
+    assert any("set to rear, but the runner is seen from the side" in p
+               for p in err.value.problems)
+    assert "leave the view on auto" in err.value.hint
+    # the other side view is only a warning: the sagittal angles are still sagittal
+    analysis = analyze_track(track, AnalyzeOptions(view=View.SIDE_LEFT))
+    assert any("view forced to side_left" in q.message for q in analysis.quality)
 
 
 def test_tiny_runner_is_refused() -> None:

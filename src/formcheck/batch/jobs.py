@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.errors import FormcheckError
-from formcheck.pipeline import AnalyzeOptions
-from formcheck.schema import Analysis
+from formcheck.pipeline import AnalysisRun, AnalyzeOptions
 
-Analyzer = Callable[[Path, AnalyzeOptions, Callable[[int, int], None] | None], Analysis]
+# video, options, per-frame progress → the analysis and the cleaned track it used
+Analyzer = Callable[[Path, AnalyzeOptions, Callable[[int, int], None] | None], AnalysisRun]
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,10 @@ class ClipOutcome:
 
 
 def default_analyzer(path: Path, options: AnalyzeOptions,
-                     progress: Callable[[int, int], None] | None) -> Analysis:
-    from formcheck.pipeline import analyze_video
+                     progress: Callable[[int, int], None] | None) -> AnalysisRun:
+    from formcheck.pipeline import analyze_video_run
 
-    return analyze_video(path, options, progress)
+    return analyze_video_run(path, options, progress)
 
 
 def process_clip(job: ClipJob, analyzer: Analyzer | None = None,
@@ -52,8 +52,8 @@ def process_clip(job: ClipJob, analyzer: Analyzer | None = None,
             progress_queue.put((job.path, done, total))
 
     try:
-        analysis = analyzer(Path(job.path), job.options, report)
-        write_results(analysis, Path(job.out_dir), report=job.report)
+        run = analyzer(Path(job.path), job.options, report)
+        write_results(run.analysis, Path(job.out_dir), report=job.report)
         return ClipOutcome(job.path, job.sha256, True, job.out_dir)
     except FormcheckError as exc:
         return ClipOutcome(job.path, job.sha256, False, error=str(exc))

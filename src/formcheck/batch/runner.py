@@ -7,7 +7,6 @@ hash) are never analysed twice; a failing clip is recorded with its error and th
 
 from __future__ import annotations
 
-import fcntl
 import multiprocessing as mp
 import os
 import queue
@@ -20,7 +19,7 @@ from formcheck.batch.engines import Engine, LocalEngine, RayEngine
 from formcheck.batch.jobs import Analyzer, ClipJob
 from formcheck.batch.ledger import Ledger
 from formcheck.batch.summary import write_summary
-from formcheck.errors import OutputError
+from formcheck.io.locks import hold_folder_lock
 from formcheck.pipeline import AnalyzeOptions
 
 LEDGER_NAME = "ledger.sqlite"
@@ -61,14 +60,9 @@ def _safe(name: str) -> str:
 
 
 def _lock(out_dir: Path):  # noqa: ANN202
-    handle = (out_dir / LOCK_NAME).open("w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError as exc:
-        handle.close()
-        raise OutputError(f"Another formcheck batch is already writing to {out_dir}.",
-                          "Wait for it to finish, or use another --out folder.") from exc
-    return handle
+    return hold_folder_lock(out_dir / LOCK_NAME,
+                            f"Another formcheck batch is already writing to {out_dir}.",
+                            "Wait for it to finish, or use another --out folder.")
 
 
 def run_batch(inputs: list[str], out_dir: Path, options: BatchOptions | None = None,

@@ -10,23 +10,12 @@ from jinja2 import Environment, select_autoescape
 from formcheck.errors import FormcheckError
 from formcheck.metrics.registry import REGISTRY
 from formcheck.report.frames import draw_key_frame, read_frames
+from formcheck.report.order import metric_order
 from formcheck.report.plots import plot_metric_svg
 from formcheck.schema import Analysis
 from formcheck.texts import metric_label, ui_texts
 
 MAX_PLOTS = 8
-
-
-def _plot_order(analysis: Analysis) -> list[str]:
-    """Metrics with a finding first, then flagged drifts, then the rest with guidance."""
-    notable = [f.metric for f in analysis.findings if f.severity != "ok"]
-    drifting = [m for m, d in analysis.drift.items() if d.flagged]
-    guided = [m for m in analysis.summary if REGISTRY[m].guidance is not None]
-    order: list[str] = []
-    for metric in notable + drifting + guided:
-        if metric not in order and not REGISTRY[metric].validation_only:
-            order.append(metric)
-    return order[:MAX_PLOTS]
 
 
 def _rows(analysis: Analysis, lang: str) -> list[dict]:
@@ -53,11 +42,13 @@ def _rows(analysis: Analysis, lang: str) -> list[dict]:
     return rows
 
 
-def render_report(analysis: Analysis, video: Path | None = None) -> str:
+def render_report(analysis: Analysis, video: Path | None = None,
+                  overlay: str | None = None) -> str:
+    """The report's HTML; `overlay` is the overlay video's file name beside the report."""
     lang = analysis.lang
     t = ui_texts(lang)
     labels = {m: metric_label(m, lang, short=False) for m in REGISTRY}
-    plots = [svg for m in _plot_order(analysis)
+    plots = [svg for m in metric_order(analysis)[:MAX_PLOTS]
              if (svg := plot_metric_svg(analysis, m, labels[m])) is not None]
     frames = []
     if video is not None and analysis.key_frames:
@@ -75,7 +66,7 @@ def render_report(analysis: Analysis, video: Path | None = None) -> str:
     template = resources.files("formcheck").joinpath("data/report.html.j2").read_text("utf-8")
     env = Environment(autoescape=select_autoescape(default=True))
     return env.from_string(template).render(
-        a=analysis, t=t, lang=lang, labels=labels, plots=plots, frames=frames,
+        a=analysis, t=t, lang=lang, overlay=overlay, labels=labels, plots=plots, frames=frames,
         rows=_rows(analysis, lang), clip_name=Path(analysis.video.path).name,
         notable=[f for f in analysis.findings if f.severity != "ok"],
         drifts=[f for f in analysis.findings if f.kind == "drift"])

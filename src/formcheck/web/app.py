@@ -1,114 +1,116 @@
 """FastAPI app: upload page, job page with live progress, report, downloads, JSON API.
 
-Analyses run in worker processes fed by one dispatcher thread; at most `workers` run at once
-and the rest wait in the queue. Jobs and uploads live under `data_dir` and survive restarts:
-a job that was running when the server stopped is queued again.
+Analyses run in worker processes started by one dispatcher thread (`dispatcher.py`); at most
+`workers` run at once and the rest wait in the queue. Jobs and uploads live under `data_dir`
+and survive restarts: a job that was running when the server stopped is queued again.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import shutil
-import threading
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, select_autoescape
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from formcheck import __version__
 from formcheck.batch.jobs import Analyzer
-from formcheck.errors import InputError
-from formcheck.texts import ui_texts
+from formcheck.texts import LANGS, Lang, ui_texts
+from formcheck.web.dispatcher import Dispatcher
+from formcheck.web.guards import BodySizeLimit, SecurityHeaders
 from formcheck.web.store import Job, JobStore, new_job_id
-from formcheck.web.uploads import UploadTooLarge, save_upload
-from formcheck.web.worker import run_job
+from formcheck.web.uploads import UploadRejected, UploadTooLarge, check_upload, save_upload
 
 RESULT_FILES = {"analysis.json": "application/json", "strides.csv": "text/csv",
-                "report.html": "text/html"}
+                "report.html": "text/html", "overlay.mp4": "video/mp4"}
+INLINE = {"report.html", "overlay.mp4"}  # shown in the browser; the others download
+PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
+            "img-src 'self' data:; media-src 'self'; connect-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'")
+REPORT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; media-src 'self'; "
+              "frame-ancestors 'none'")
+ViewName = Literal["side_left", "side_right", "rear", "front"]
 
 
 class Progress(BaseModel):
+    stage: Literal["queued", "pose", "overlay", "done", "failed"]
     done: int
     total: int
     fraction: float | None
+    queue_position: int | None
 
 
 class JobStatus(BaseModel):
     id: str
     state: Literal["queued", "running", "done", "failed"]
+    file_name: str
     progress: Progress
     error: str | None
     results: dict[str, str] | None
     page_url: str
 
 
-def _status(job: Job) -> JobStatus:
-    fraction = min(1.0, job.frames_done / job.frames_total) if job.frames_total else None
-    results = {"analysis": f"/api/jobs/{job.id}/analysis.json",
-               "strides": f"/api/jobs/{job.id}/strides.csv",
-               "report": f"/api/jobs/{job.id}/report.html"} if job.state == "done" else None
-    return JobStatus(id=job.id, state=job.state,  # type: ignore[arg-type]
-                     progress=Progress(done=job.frames_done, total=job.frames_total,
-                                       fraction=fraction),
-                     error=job.error, results=results, page_url=f"/jobs/{job.id}")
+def _fraction(job: Job) -> float | None:
+    """Overall progress: the pose step is ~3/4 of the work, the overlay video ~1/4."""
+    if job.state == "done":
+        return 1.0
+    if not job.frames_total:
+        return None
+    share = min(1.0, job.frames_done / job.frames_total)
+    return round(0.75 * share if job.stage == "pose" else
+                 0.75 + 0.25 * share if job.stage == "overlay" else share, 4)
 
 
-class Dispatcher:
-    """Feeds queued jobs to a bounded process pool."""
-
-    def __init__(self, store: JobStore, data_dir: Path, workers: int,
-                 analyzer: Analyzer | None) -> None:
-        self.store, self.data_dir, self.workers, self.analyzer = store, data_dir, workers, analyzer
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
-        self.active: set[Future] = set()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._loop, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def _loop(self) -> None:
-        while not self.stop.is_set():
-            self.active = {f for f in self.active if not f.done()}
-            if len(self.active) < self.workers and (job := self.store.claim_next()):
-                future = self.pool.submit(run_job, job.id, str(self.data_dir), self.analyzer)
-                future.add_done_callback(lambda f, job_id=job.id: self._check(f, job_id))
-                self.active.add(future)
-                continue
-            self.stop.wait(0.2)
-
-    def _check(self, future: Future, job_id: str) -> None:
-        if future.exception() is not None:  # a worker died: say so rather than hang
-            self.store.finish(job_id, "The analysis stopped unexpectedly. Please try again.")
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=5)
-        self.pool.shutdown(wait=False, cancel_futures=True)
+def job_status(job: Job, store: JobStore) -> JobStatus:
+    results = {name.split(".")[0]: f"/api/jobs/{job.id}/{name}" for name in RESULT_FILES} \
+        if job.state == "done" else None
+    return JobStatus(
+        id=job.id, state=job.state, file_name=job.display_name,  # type: ignore[arg-type]
+        progress=Progress(stage=job.stage, done=job.frames_done,  # type: ignore[arg-type]
+                          total=job.frames_total, fraction=_fraction(job),
+                          queue_position=store.position(job) if job.state == "queued"
+                          else None),
+        error=job.error, results=results, page_url=f"/jobs/{job.id}")
 
 
-def _lang(request: Request) -> str:
-    chosen = request.query_params.get("lang")
-    if chosen in ("en", "ja"):
-        return chosen
+def _lang(request: Request, default: str | None = None) -> Lang:
+    chosen = request.query_params.get("lang") or default
+    if chosen in LANGS:
+        return chosen  # type: ignore[return-value]
     return "ja" if request.headers.get("accept-language", "").startswith("ja") else "en"
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        field = str(error.get("loc", ("", ""))[-1])
+        if field == "file":
+            parts.append("choose a video file to upload")
+        else:
+            parts.append(f"{field}: {error.get('msg', 'invalid')}")
+    return "Please check the form: " + "; ".join(parts) + "."
 
 
 def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
                analyzer: Analyzer | None = None) -> FastAPI:
+    """The web app; `analyzer` replaces the real pipeline in tests."""
     data_dir = Path(data_dir)
     store = JobStore(data_dir / "jobs.sqlite")
     limit = int(max_upload_mb * 1024 * 1024)
+    too_large = (f"The video is larger than {max_upload_mb:g} MB. Trim it to 10–30 seconds of "
+                 "running and upload again.")
     env = Environment(autoescape=select_autoescape(default=True))
     templates = {name: env.from_string(resources.files("formcheck").joinpath(
-        f"data/{name}.html.j2").read_text("utf-8")) for name in ("web_upload", "web_job")}
+        f"data/{name}.html.j2").read_text("utf-8"))
+        for name in ("web_upload", "web_job", "web_error")}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
@@ -117,52 +119,71 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
         dispatcher.start()
         app.state.dispatcher = dispatcher
         yield
-        dispatcher.close()
+        await run_in_threadpool(dispatcher.close)
 
     app = FastAPI(title="formcheck", version=__version__, lifespan=lifespan,
                   description="Upload a running video, follow the analysis, get the report.")
+    app.add_middleware(BodySizeLimit, limit_bytes=limit, message=too_large)
+    app.add_middleware(SecurityHeaders)
+
+    def page(html: str, status: int = 200) -> HTMLResponse:
+        return HTMLResponse(html, status_code=status, headers={"content-security-policy":
+                                                               PAGE_CSP})
+
+    def error_response(request: Request, status: int, detail: str) -> Response:
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            return JSONResponse(status_code=status, content={"detail": detail})
+        lang = _lang(request)
+        return page(templates["web_error"].render(t=ui_texts(lang), lang=lang, detail=detail),
+                    status)
 
     @app.exception_handler(Exception)
-    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(status_code=500, content={"detail": "Internal error. Please try "
-                                                                "again later."})
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        return error_response(request, 500, "Internal error. Please try again later.")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail})
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request, 422, _validation_message(exc))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def upload_page(request: Request) -> str:
+    async def upload_page(request: Request) -> HTMLResponse:
         lang = _lang(request)
-        return templates["web_upload"].render(t=ui_texts(lang), lang=lang)
+        return page(templates["web_upload"].render(t=ui_texts(lang), lang=lang,
+                                                   max_mb=f"{max_upload_mb:g}"))
 
-    @app.post("/api/jobs", status_code=201, response_model=JobStatus)
+    @app.post("/api/jobs", status_code=201, response_model=JobStatus,
+              responses={400: {"description": "Empty file"},
+                         413: {"description": "Larger than --max-upload-mb"},
+                         415: {"description": "Not a video formcheck can read"},
+                         422: {"description": "Bad form fields, or a clip that is too short "
+                                              "or too slow to analyse"}})
     async def create_job(
-        request: Request,
         file: Annotated[UploadFile, File(description="The running video.")],
-        height_cm: Annotated[float | None, Form(ge=100, le=230)] = None,
-        view: Annotated[Literal["side_left", "side_right", "rear", "front"] | None,
-                        Form()] = None,
-        lang: Annotated[Literal["en", "ja"], Form()] = "en",
+        height_cm: Annotated[float | None, Form(ge=100, le=230,
+                                                description="Runner's height, for cm.")] = None,
+        view: Annotated[ViewName | None, Form(description="Camera view; empty detects it.")
+                        ] = None,
+        lang: Annotated[Lang, Form(description="Language of the report.")] = "en",
     ) -> JobStatus:
-        declared = int(request.headers.get("content-length") or 0)
-        if declared > limit + 1024 * 1024:
-            raise HTTPException(413, f"The video is larger than {max_upload_mb:g} MB. Trim it "
-                                     "to 10–30 seconds of running and upload again.")
+        """Upload a video: it is stored, checked and queued; follow `page_url`."""
         job_id = new_job_id()
         upload_dir = data_dir / "uploads" / job_id
         try:
             path, size = await save_upload(file, upload_dir, limit)
+            await run_in_threadpool(check_upload, path)
         except UploadTooLarge:
             shutil.rmtree(upload_dir, ignore_errors=True)
-            raise HTTPException(413, f"The video is larger than {max_upload_mb:g} MB. Trim it "
-                                     "to 10–30 seconds of running and upload again.") from None
-        except InputError as exc:
+            raise HTTPException(413, too_large) from None
+        except UploadRejected as exc:
             shutil.rmtree(upload_dir, ignore_errors=True)
-            raise HTTPException(415, f"{exc.message} {exc.hint}") from None
-        display = Path(file.filename or "video").name[:120]
+            raise HTTPException(exc.status, exc.message) from None
+        display = Path((file.filename or "video").replace("\\", "/")).name[:120] or "video"
         store.add(job_id, path, display, size, height_cm, view, lang)
-        return _status(store.get(job_id))  # type: ignore[arg-type]
+        return job_status(store.get(job_id), store)  # type: ignore[arg-type]
 
     def _job(job_id: str) -> Job:
         job = store.get(job_id)
@@ -171,11 +192,15 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
         return job
 
     @app.get("/api/jobs/{job_id}", response_model=JobStatus)
-    async def job_status(job_id: str) -> JobStatus:
-        return _status(_job(job_id))
+    async def get_job(job_id: str) -> JobStatus:
+        """State, progress and (when done) the result links of one job."""
+        return job_status(_job(job_id), store)
 
-    @app.get("/api/jobs/{job_id}/{name}")
+    @app.get("/api/jobs/{job_id}/{name}",
+             responses={200: {"content": {t: {} for t in RESULT_FILES.values()}}})
     async def job_result(job_id: str, name: str) -> FileResponse:
+        """One result file of a finished job: analysis.json, strides.csv, report.html or
+        overlay.mp4."""
         job = _job(job_id)
         if name not in RESULT_FILES:
             raise HTTPException(404, "No such result.")
@@ -184,14 +209,16 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
         path = data_dir / "results" / job.id / name
         if not path.is_file():
             raise HTTPException(404, "No such result.")
-        disposition = "inline" if name == "report.html" else "attachment"
+        headers = {"content-security-policy": REPORT_CSP} if name == "report.html" else None
         return FileResponse(path, media_type=RESULT_FILES[name], filename=name,
-                            content_disposition_type=disposition)
+                            headers=headers,
+                            content_disposition_type="inline" if name in INLINE
+                            else "attachment")
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def job_page(job_id: str, request: Request) -> str:
+    async def job_page(job_id: str, request: Request) -> HTMLResponse:
         job = _job(job_id)
-        lang = request.query_params.get("lang") or job.lang
-        return templates["web_job"].render(job=job, t=ui_texts(lang), lang=lang)
+        lang = _lang(request, job.lang)
+        return page(templates["web_job"].render(job=job, t=ui_texts(lang), lang=lang))
 
     return app

@@ -1,4 +1,9 @@
-"""Jobs of the web app, persisted in SQLite under --data (they survive restarts)."""
+"""Jobs of the web app, persisted in SQLite under --data (they survive restarts).
+
+A job is `queued` → `running` (stage `pose`, then `overlay`) → `done` or `failed`. Every
+claim counts an attempt; a job whose analysis was cut short (server restart, worker crash)
+is queued again until it has had MAX_ATTEMPTS, then fails with a message saying so.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,13 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+
+from formcheck.io.locks import hold_folder_lock
+
+MAX_ATTEMPTS = 2
+GAVE_UP = ("The analysis of this video was interrupted {n} times (the server restarted or "
+           "ran out of memory), so it was stopped. Try a shorter clip (10–30 s of running).")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -22,9 +34,14 @@ CREATE TABLE IF NOT EXISTS jobs (
     frames_done INTEGER NOT NULL DEFAULT 0,
     frames_total INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    stage TEXT NOT NULL DEFAULT 'queued',
+    attempts INTEGER NOT NULL DEFAULT 0
 )
 """
+# Columns added after the first release, for data folders made by an older formcheck.
+ADDED_COLUMNS = {"stage": "TEXT NOT NULL DEFAULT 'queued'",
+                 "attempts": "INTEGER NOT NULL DEFAULT 0"}
 
 
 @dataclass(frozen=True)
@@ -42,11 +59,23 @@ class Job:
     frames_total: int
     created: float
     updated: float
+    stage: str
+    attempts: int
+
+
+COLUMNS = ", ".join(Job.__dataclass_fields__)
 
 
 def new_job_id() -> str:
     """Unguessable: 128 random bits, URL-safe."""
     return secrets.token_urlsafe(16)
+
+
+def lock_data_dir(data_dir: Path) -> IO:
+    """One server per data folder: returns the held lock (keep it open while serving)."""
+    return hold_folder_lock(data_dir / ".formcheck-serve.lock",
+                            f"Another formcheck server is already using {data_dir}.",
+                            "Stop it first, or give this one another --data folder.")
 
 
 class JobStore:
@@ -56,6 +85,10 @@ class JobStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(SCHEMA)
+            present = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+            for name, declaration in ADDED_COLUMNS.items():
+                if name not in present:
+                    db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {declaration}")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -73,36 +106,74 @@ class JobStore:
 
     def get(self, job_id: str) -> Job | None:
         with self._connect() as db:
-            row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            row = db.execute(f"SELECT {COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return Job(*row) if row else None
 
     def claim_next(self) -> Job | None:
-        """The oldest queued job, marked running (one dispatcher thread calls this)."""
+        """The oldest queued job, marked running with one more attempt counted."""
         with self._connect() as db:
-            row = db.execute("SELECT * FROM jobs WHERE state = 'queued' ORDER BY created "
-                             "LIMIT 1").fetchone()
-            if row is None:
-                return None
-            db.execute("UPDATE jobs SET state = 'running', updated = ? WHERE id = ?",
-                       (time.time(), row[0]))
-        return self.get(row[0])
+            while True:
+                row = db.execute("SELECT id FROM jobs WHERE state = 'queued' ORDER BY created "
+                                 "LIMIT 1").fetchone()
+                if row is None:
+                    return None
+                claimed = db.execute(
+                    "UPDATE jobs SET state = 'running', stage = 'pose', attempts = attempts + 1,"
+                    " frames_done = 0, updated = ? WHERE id = ? AND state = 'queued'",
+                    (time.time(), row[0])).rowcount
+                if claimed:
+                    return self.get(row[0])
 
-    def progress(self, job_id: str, done: int, total: int) -> None:
+    def progress(self, job_id: str, stage: str, done: int, total: int) -> None:
         with self._connect() as db:
-            db.execute("UPDATE jobs SET frames_done = ?, frames_total = ?, updated = ? "
-                       "WHERE id = ?", (done, total, time.time(), job_id))
+            db.execute("UPDATE jobs SET stage = ?, frames_done = ?, frames_total = ?, "
+                       "updated = ? WHERE id = ? AND state = 'running'",
+                       (stage, done, total, time.time(), job_id))
 
     def finish(self, job_id: str, error: str | None = None) -> None:
         with self._connect() as db:
-            db.execute("UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ?",
-                       ("failed" if error else "done", error, time.time(), job_id))
+            db.execute("UPDATE jobs SET state = ?, stage = ?, error = ?, updated = ? "
+                       "WHERE id = ?", ("failed" if error else "done",
+                                        "failed" if error else "done", error, time.time(),
+                                        job_id))
+
+    def interrupted(self, job_id: str) -> str:
+        """A running job whose worker stopped without finishing: queue it again, or give up
+        after MAX_ATTEMPTS. Returns the job's new state."""
+        with self._connect() as db:
+            row = db.execute("SELECT state, attempts FROM jobs WHERE id = ?",
+                             (job_id,)).fetchone()
+            if row is None or row[0] != "running":
+                return row[0] if row else "missing"
+            if row[1] >= MAX_ATTEMPTS:
+                db.execute("UPDATE jobs SET state = 'failed', stage = 'failed', error = ?, "
+                           "updated = ? WHERE id = ?",
+                           (GAVE_UP.format(n=row[1]), time.time(), job_id))
+                return "failed"
+            db.execute("UPDATE jobs SET state = 'queued', stage = 'queued', frames_done = 0, "
+                       "updated = ? WHERE id = ?", (time.time(), job_id))
+            return "queued"
+
+    def release(self, job_id: str) -> None:
+        """A running job stopped by an orderly shutdown: queued again, attempt not counted."""
+        with self._connect() as db:
+            db.execute("UPDATE jobs SET state = 'queued', stage = 'queued', frames_done = 0, "
+                       "attempts = MAX(attempts - 1, 0), updated = ? "
+                       "WHERE id = ? AND state = 'running'", (time.time(), job_id))
 
     def requeue_interrupted(self) -> int:
-        """After a restart: jobs that were running go back to the queue (uploads are kept)."""
+        """After a restart: jobs that were running are queued again (uploads are kept), or
+        fail if they already had MAX_ATTEMPTS. Returns how many were queued again."""
         with self._connect() as db:
-            return db.execute("UPDATE jobs SET state = 'queued', frames_done = 0 "
-                              "WHERE state = 'running'").rowcount
+            ids = [row[0] for row in db.execute("SELECT id FROM jobs WHERE state = 'running'")]
+        return sum(self.interrupted(job_id) == "queued" for job_id in ids)
 
     def count(self, state: str) -> int:
         with self._connect() as db:
             return db.execute("SELECT COUNT(*) FROM jobs WHERE state = ?", (state,)).fetchone()[0]
+
+    def position(self, job: Job) -> int:
+        """How many queued jobs are ahead of this one."""
+        with self._connect() as db:
+            return db.execute("SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND created < ?",
+                              (job.created,)).fetchone()[0]

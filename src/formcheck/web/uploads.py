@@ -1,13 +1,19 @@
-"""Receiving an upload safely: size limit while streaming, content sniffed, never the
-user's file name as a path."""
+"""Receiving an upload safely: size limit while streaming, content sniffed and then opened
+as a video, never the user's file name as a path."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from formcheck.config import QualityConfig
 from formcheck.errors import InputError
+from formcheck.io.video import probe
+from formcheck.quality import QualityReport, check_video, refusal_hint
 
 CHUNK = 1 << 20
+# ISO-BMFF brands that are pictures or sound, not video (HEIC photos, Live Photo stills, M4A).
+NOT_VIDEO_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1", b"avif",
+                    b"avis", b"M4A ", b"M4B ", b"M4P "}
 
 
 class UploadTooLarge(Exception):
@@ -16,10 +22,25 @@ class UploadTooLarge(Exception):
         self.limit_bytes = limit_bytes
 
 
+class UploadRejected(Exception):
+    """The upload is not something we can analyse; `status` is the HTTP status to answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+NOT_A_VIDEO = ("This file is not a video formcheck can read. Upload an MP4, MOV, M4V, AVI, MKV "
+               "or WebM video from your phone.")
+
+
 def sniff_container(head: bytes) -> str | None:
     """The container type from the first bytes, or None if it is not a video we read."""
     if len(head) >= 12 and head[4:8] == b"ftyp":
         brand = head[8:12]
+        if brand in NOT_VIDEO_BRANDS:
+            return None
         return ".mov" if brand == b"qt  " else ".mp4"
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return ".webm" if b"webm" in head[:64] else ".mkv"
@@ -29,7 +50,7 @@ def sniff_container(head: bytes) -> str | None:
 
 
 async def save_upload(upload, target_dir: Path, limit_bytes: int) -> tuple[Path, int]:  # noqa: ANN001
-    """Stream the upload to target_dir/input<ext>; raise UploadTooLarge or InputError."""
+    """Stream the upload to target_dir/input<ext>; raise UploadTooLarge or UploadRejected."""
     target_dir.mkdir(parents=True, exist_ok=True)
     partial = target_dir / "upload.part"
     size = 0
@@ -45,10 +66,29 @@ async def save_upload(upload, target_dir: Path, limit_bytes: int) -> tuple[Path,
                 head += chunk[:64]
             fh.write(chunk)
     suffix = sniff_container(head)
+    if size == 0:
+        partial.unlink(missing_ok=True)
+        raise UploadRejected(400, "The file is empty. Choose the video again and re-upload it.")
     if suffix is None:
         partial.unlink(missing_ok=True)
-        raise InputError("This file is not a video formcheck can read.",
-                         "Upload an MP4, MOV, M4V, AVI, MKV or WebM video from your phone.")
+        raise UploadRejected(415, NOT_A_VIDEO)
     final = target_dir / f"input{suffix}"
     partial.replace(final)
     return final, size
+
+
+def check_upload(path: Path, config: QualityConfig | None = None) -> None:
+    """Open the upload as a video and run the pipeline's own clip checks (frame rate,
+    length) before it is queued; raise UploadRejected with the reason."""
+    try:
+        info = probe(path)
+    except InputError:
+        raise UploadRejected(415, "This file looks like a video but cannot be decoded: it may "
+                                  "be damaged or cut short. Export it from your phone again."
+                             ) from None
+    report = QualityReport()
+    check_video(info, config or QualityConfig(), report)
+    if report.refusals:
+        reasons = "; ".join(note.message for note in report.refusals)
+        raise UploadRejected(422, f"This clip cannot give reliable running-form numbers: "
+                                  f"{reasons}. {refusal_hint(report.refusals)}")

@@ -1,7 +1,15 @@
-"""Analysis of one web job, in a worker process (never in the request handler)."""
+"""Analysis of one web job in its own process (never in the request handler).
+
+The process writes its progress and its outcome to the job store itself; if it dies (out of
+memory, killed), the dispatcher sees the job still `running` and queues it again. It exits
+when the server that started it is gone, so a killed server leaves no orphan analyses.
+"""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 
 from formcheck.batch.jobs import Analyzer, default_analyzer
@@ -9,11 +17,27 @@ from formcheck.errors import FormcheckError
 from formcheck.io.results import write_results
 from formcheck.pipeline import AnalyzeOptions
 from formcheck.view import View
-from formcheck.web.store import JobStore
+from formcheck.web.store import Job, JobStore
+
+PROGRESS_EVERY_S = 0.25  # at most this often to the store, and always the last frame
 
 
-def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None) -> str | None:
+def _exit_with_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    os._exit(3)
+
+
+def user_message(exc: FormcheckError, job: Job) -> str:
+    """The pipeline's message, with the server's storage path replaced by the file's name."""
+    return str(exc).replace(job.input, job.display_name)
+
+
+def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None,
+            parent_pid: int | None = None) -> str | None:
     """Analyse the job's upload; results under data/results/<id>/. Returns an error or None."""
+    if parent_pid is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     store = JobStore(Path(data_dir) / "jobs.sqlite")
     job = store.get(job_id)
     if job is None:
@@ -21,19 +45,29 @@ def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None) -> str
     options = AnalyzeOptions(height_cm=job.height_cm, lang=job.lang,  # type: ignore[arg-type]
                              view=View(job.view) if job.view else None)
 
-    def progress(done: int, total: int) -> None:
-        if done % 15 == 0 or done == total:
-            store.progress(job_id, done, total)
+    def reporter(stage: str):  # noqa: ANN202
+        last = 0.0
+
+        def report(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_EVERY_S or done >= total:
+                last = now
+                store.progress(job_id, stage, done, total)
+        return report
 
     try:
-        analysis = (analyzer or default_analyzer)(Path(job.input), options, progress)
+        run = (analyzer or default_analyzer)(Path(job.input), options, reporter("pose"))
         # the runner's own file name, not the server's storage path
-        analysis = analysis.model_copy(update={"video": analysis.video.model_copy(
+        analysis = run.analysis.model_copy(update={"video": run.analysis.video.model_copy(
             update={"path": job.display_name})})
-        write_results(analysis, Path(data_dir) / "results" / job_id, video=Path(job.input))
+        store.progress(job_id, "overlay", 0, run.track.n_frames)
+        write_results(analysis, Path(data_dir) / "results" / job_id, video=Path(job.input),
+                      track=run.track, progress=reporter("overlay"))
     except FormcheckError as exc:
-        store.finish(job_id, str(exc))
-        return str(exc)
+        message = user_message(exc, job)
+        store.finish(job_id, message)
+        return message
     except Exception as exc:  # recorded for the user without internals
         message = ("Something went wrong while analysing this video "
                    f"({type(exc).__name__}). Please try another clip.")

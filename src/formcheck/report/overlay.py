@@ -1,0 +1,232 @@
+"""overlay.mp4: the runner's own video with the skeleton, each foot strike and the latest
+stride's measurements drawn on every frame (H.264, plays in any phone browser).
+
+The landmarks are the cleaned track the metrics were measured on, so what the runner sees is
+what was measured. Text is drawn with OpenCV's built-in font, which has Latin letters only:
+labels are English in both languages (the report itself is bilingual).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from formcheck.errors import OutputError
+from formcheck.io.results import make_ordinary
+from formcheck.io.video import iter_frames
+from formcheck.landmarks import LEG, SKELETON, Side
+from formcheck.report.order import metric_order
+from formcheck.schema import Analysis
+from formcheck.texts import metric_label
+from formcheck.track import PoseTrack
+
+OVERLAY_NAME = "overlay.mp4"
+MAX_SIDE = 960  # px: sharp on a phone, small to send
+PANEL_METRICS = 3
+STRIKE_FLASH_S = 0.12
+TIME_BASE = Fraction(1, 1000)  # ms: keeps a phone's variable frame timing
+
+# RGB. The runner's left side warm, right side cool (as in the report's plots).
+COLOURS = {"left": (255, 150, 40), "right": (40, 170, 255), "trunk": (235, 235, 235)}
+SEVERITY_COLOURS = {"ok": (90, 200, 90), "watch": (255, 190, 0), "flag": (240, 70, 60),
+                    None: (235, 235, 235)}
+UNIT_TEXT = {"deg": "deg", "% leg length": "% leg", "% trunk length": "% trunk",
+             "% hip width": "% hips"}
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    label: str
+    unit: str
+    values: dict[str, np.ndarray]  # per side: value shown at each frame (NaN = none yet)
+    severity: dict[str, str | None]
+
+
+SIDE_JOINTS = {"left": {11, 13, 15, 23, 25, 27, 29, 31},
+               "right": {12, 14, 16, 24, 26, 28, 30, 32}}
+
+
+def _edge_side(a: int, b: int) -> str:
+    """The side an edge belongs to; edges across the body (shoulders, hips, head) are trunk."""
+    for side, joints in SIDE_JOINTS.items():
+        if a in joints and b in joints:
+            return side
+    return "trunk"
+
+
+EDGE_COLOURS = [COLOURS[_edge_side(a, b)] for a, b in SKELETON]
+
+
+def stance_mask(analysis: Analysis, n_frames: int) -> dict[str, np.ndarray]:
+    """Per foot, True on the frames between its initial contact and toe-off."""
+    out = {side.value: np.zeros(n_frames, dtype=bool) for side in Side}
+    contacts: dict[str, list[int]] = {side.value: [] for side in Side}
+    for event in sorted(analysis.events, key=lambda e: e.frame):
+        if event.type == "initial_contact":
+            contacts[event.foot].append(event.frame)
+        elif contacts[event.foot]:
+            out[event.foot][contacts[event.foot][-1]:event.frame + 1] = True
+    return out
+
+
+def panel_rows(analysis: Analysis, n_frames: int) -> list[PanelRow]:
+    """The headline metrics; each side shows its latest completed stance's value."""
+    severity = {(f.metric, f.side): f.severity for f in analysis.findings if f.kind == "level"}
+    rows = []
+    for metric in metric_order(analysis)[:PANEL_METRICS]:
+        values = {}
+        for side in Side:
+            strides = sorted((s.to_frame, s.metrics[metric]) for s in analysis.strides
+                             if s.foot == side.value and s.metrics.get(metric) is not None)
+            series = np.full(n_frames, np.nan)
+            for start, (to_frame, value) in enumerate(strides):
+                stop = strides[start + 1][0] if start + 1 < len(strides) else n_frames
+                series[max(to_frame, 0):stop] = value
+            values[side.value] = series
+        unit = analysis.metrics[metric].unit
+        rows.append(PanelRow(metric_label(metric, "en"), UNIT_TEXT.get(unit, unit), values,
+                             {side.value: severity.get((metric, side.value)) for side in Side}))
+    return rows
+
+
+def _text(image: np.ndarray, text: str, org: tuple[int, int], scale: float,
+          colour: tuple[int, int, int]) -> None:
+    thick = max(1, round(2 * scale))
+    cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2,
+                cv2.LINE_AA)
+    cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
+
+
+def draw_frame(image: np.ndarray, points: np.ndarray, index: int, time_s: float,
+               stance: dict[str, np.ndarray], strikes: dict[str, np.ndarray],
+               rows: list[PanelRow], cadence: float | None) -> None:
+    """Draw skeleton, stance feet, strike labels and the panel on one RGB frame in place."""
+    height, width = image.shape[:2]
+    unit = max(1.0, max(height, width) / 640)
+    ok = np.isfinite(points).all(axis=1)
+    pts = np.round(np.where(ok[:, None], points, 0)).astype(np.int32)
+    for (a, b), colour in zip(SKELETON, EDGE_COLOURS, strict=True):
+        if ok[a] and ok[b]:
+            cv2.line(image, tuple(pts[a]), tuple(pts[b]), colour, round(2 * unit), cv2.LINE_AA)
+    for side in Side:
+        hip, knee, ankle, heel, toe = LEG[side]
+        for joint in (hip, knee, ankle):
+            if ok[joint]:
+                cv2.circle(image, tuple(pts[joint]), round(3 * unit), COLOURS[side.value], -1,
+                           cv2.LINE_AA)
+        if not (ok[heel] and ok[toe]) or index >= len(stance[side.value]):
+            continue
+        if stance[side.value][index]:
+            ground = max(pts[heel][1], pts[toe][1]) + round(4 * unit)
+            cv2.line(image, (pts[heel][0] - round(6 * unit), ground),
+                     (pts[toe][0] + round(6 * unit), ground), (90, 220, 90), round(4 * unit),
+                     cv2.LINE_AA)
+        if np.any(np.abs(strikes[side.value] - time_s) <= STRIKE_FLASH_S / 2):
+            _text(image, f"{side.value[0].upper()} strike",
+                  (pts[heel][0] + round(8 * unit), pts[heel][1] - round(10 * unit)),
+                  0.55 * unit, COLOURS[side.value])
+    _panel(image, index, time_s, rows, cadence, unit)
+
+
+def _width(text: str, scale: float) -> int:
+    return cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, max(1, round(2 * scale)))[0][0]
+
+
+def _panel(image: np.ndarray, index: int, time_s: float, rows: list[PanelRow],
+           cadence: float | None, unit: float) -> None:
+    line, pad, scale = round(22 * unit), round(8 * unit), 0.5 * unit
+    label_w = max([_width(row.label, scale) for row in rows] + [0])
+    col_l = pad + label_w + round(16 * unit)
+    col_r = col_l + round(60 * unit)
+    col_unit = col_r + round(60 * unit)
+    header = f"{time_s:5.1f} s" + (f"   cadence {cadence:.0f} spm" if cadence else "")
+    box_w = min(image.shape[1], max(col_unit + round(60 * unit), _width(header, scale) + 2 * pad))
+    box_h = min(image.shape[0], line * (len(rows) + 2) + round(8 * unit))
+    box = image[:box_h, :box_w]
+    box[:] = (box * 0.45).astype(np.uint8)
+    _text(image, header, (pad, line), scale, COLOURS["trunk"])
+    if not rows:
+        return
+    _text(image, "L", (col_l, 2 * line), scale, COLOURS["left"])
+    _text(image, "R", (col_r, 2 * line), scale, COLOURS["right"])
+    for i, row in enumerate(rows):
+        y = (i + 3) * line
+        _text(image, row.label, (pad, y), scale, COLOURS["trunk"])
+        for side, x in (("left", col_l), ("right", col_r)):
+            value = row.values[side][index] if index < len(row.values[side]) else np.nan
+            if np.isfinite(value):
+                _text(image, f"{value:.0f}", (x, y), scale, SEVERITY_COLOURS[row.severity[side]])
+        _text(image, row.unit, (col_unit, y), 0.8 * scale, COLOURS["trunk"])
+
+
+def _even(rgb: np.ndarray) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    return rgb[: h - h % 2, : w - w % 2]
+
+
+def write_overlay_video(video: Path, analysis: Analysis, track: PoseTrack, out_path: Path,
+                        progress: Callable[[int, int], None] | None = None) -> Path:
+    """Render the overlay of `video` to `out_path` atomically; returns `out_path`."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.",
+                                    suffix=".mp4")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    n = track.n_frames
+    stance = stance_mask(analysis, n)
+    strikes = {side.value: np.array([e.time_s for e in analysis.events if e.foot == side.value
+                                     and e.type == "initial_contact"]) for side in Side}
+    rows = panel_rows(analysis, n)
+    fps = Fraction(round(max(track.fps, 1.0) * 1000), 1000)
+    try:
+        with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
+            stream = None
+            last_pts = -1
+            for frame in iter_frames(video, MAX_SIDE):
+                if frame.index >= n:
+                    break
+                rgb = _even(frame.rgb).copy()
+                scale = rgb.shape[1] / track.video.width if track.video.width else 1.0
+                draw_frame(rgb, track.image_xy[frame.index] * scale, frame.index,
+                           float(track.time_s[frame.index]), stance, strikes, rows,
+                           analysis.cadence_spm)
+                if stream is None:
+                    stream = _open_stream(out, rgb.shape[1], rgb.shape[0], fps)
+                picture = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+                last_pts = max(round(float(track.time_s[frame.index]) / TIME_BASE),
+                               last_pts + 1)
+                picture.pts, picture.time_base = last_pts, TIME_BASE
+                out.mux(stream.encode(picture))
+                if progress and (frame.index % 15 == 0 or frame.index + 1 == n):
+                    progress(frame.index + 1, n)
+            if stream is not None:
+                out.mux(stream.encode(None))
+        if stream is None:
+            raise OutputError(f"{video}: no frames could be read for the overlay video.",
+                              "The clip may have been moved or truncated.")
+        make_ordinary(tmp)
+        os.replace(tmp, out_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return out_path
+
+
+def _open_stream(out: av.container.OutputContainer, width: int, height: int,
+                 fps: Fraction) -> av.VideoStream:
+    codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
+    stream = out.add_stream(codec, rate=fps)
+    stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+    stream.time_base = TIME_BASE
+    stream.codec_context.time_base = TIME_BASE
+    if codec == "libx264":
+        stream.options = {"crf": "24", "preset": "veryfast", "profile": "high"}
+    return stream

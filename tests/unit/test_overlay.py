@@ -1,0 +1,86 @@
+"""overlay.mp4: every frame of the clip, the measured skeleton drawn, stance and the latest
+stride's values right, written atomically beside the other results."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from clips import write_clip
+
+from formcheck.errors import OutputError
+from formcheck.io.results import prepare_output_dir, write_results
+from formcheck.pipeline import analyze_track_run
+from formcheck.report.overlay import draw_frame, panel_rows, stance_mask
+from formcheck.synthetic import SyntheticRunner, synthetic_side_track
+
+
+@pytest.fixture(scope="module")
+def run():  # noqa: ANN201
+    track, _ = synthetic_side_track(SyntheticRunner(duration_s=6, overstride_leg=0.2))
+    return analyze_track_run(track)
+
+
+def test_stance_mask_follows_the_events(run) -> None:  # noqa: ANN001
+    mask = stance_mask(run.analysis, run.track.n_frames)
+    for event in run.analysis.events:
+        on = mask[event.foot][event.frame]
+        assert on  # contact and toe-off frames are both part of the stance
+    for stride in run.analysis.strides:
+        assert mask[stride.foot][stride.ic_frame:stride.to_frame + 1].all()
+    # running: the two feet are never on the ground together
+    assert not (mask["left"] & mask["right"]).any()
+
+
+def test_panel_shows_the_latest_finished_stride(run) -> None:  # noqa: ANN001
+    rows = panel_rows(run.analysis, run.track.n_frames)
+    assert rows and rows[0].label
+    overstride = next(r for r in rows if r.label == "Overstride")
+    left = [s for s in run.analysis.strides if s.foot == "left"]
+    first, second = left[0], left[1]
+    assert np.isnan(overstride.values["left"][first.to_frame - 1])  # not measured yet
+    assert overstride.values["left"][first.to_frame] == first.metrics["overstride_pct_leg"]
+    assert overstride.values["left"][second.to_frame] == second.metrics["overstride_pct_leg"]
+
+
+def test_drawing_marks_the_skeleton_in_the_runners_side_colours(run) -> None:  # noqa: ANN001
+    track = run.track
+    image = np.zeros((track.video.height, track.video.width, 3), np.uint8)
+    n = track.n_frames
+    apart = np.linalg.norm(track.image_xy[:, 25] - track.image_xy[:, 26], axis=1)
+    frame = int(np.nanargmax(apart))  # knees far apart: neither hides the other
+    draw_frame(image, track.image_xy[frame], frame, float(track.time_s[frame]),
+               stance_mask(run.analysis, n), {"left": np.array([]), "right": np.array([])},
+               panel_rows(run.analysis, n), run.analysis.cadence_spm)
+    for joint, colour in ((25, (255, 150, 40)), (26, (40, 170, 255))):  # left / right knee
+        x, y = track.image_xy[frame, joint].round().astype(int)
+        assert tuple(image[y, x]) == colour
+    assert image[: track.video.height // 2].any()  # the panel
+
+
+def test_overlay_video_has_every_frame_and_is_written_safely(run, tmp_path: Path) -> None:  # noqa: ANN001
+    n = run.track.n_frames
+    clip = write_clip(tmp_path / "clip.mp4", [round(1000 * t) for t in run.track.time_s],
+                      width=320, height=180)
+    out = tmp_path / "out"
+    written = write_results(run.analysis, out, video=clip, track=run.track)
+    overlay = out / "overlay.mp4"
+    assert overlay in written and 'src="overlay.mp4"' in (out / "report.html").read_text()
+    with av.open(str(overlay)) as container:
+        stream = container.streams.video[0]
+        times = [f.time for f in container.decode(stream)]
+        assert (stream.codec_context.name, stream.width, stream.height) == ("h264", 320, 180)
+    assert len(times) == n
+    assert np.allclose(times, run.track.time_s - run.track.time_s[0], atol=1e-3)
+    assert stat.S_IMODE(overlay.stat().st_mode) & 0o044  # readable like any result
+    assert not list(out.glob(".*"))  # no temporary file left behind
+
+
+def test_a_folder_with_someone_elses_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "overlay.mp4").write_bytes(b"my holiday video")
+    with pytest.raises(OutputError) as err:
+        prepare_output_dir(tmp_path)
+    assert "overlay.mp4 exists and was not written by formcheck" in str(err.value)
