@@ -14,7 +14,7 @@ from clips import write_clip
 from formcheck.errors import OutputError
 from formcheck.io.results import prepare_output_dir, write_results
 from formcheck.pipeline import analyze_track_run
-from formcheck.report.overlay import draw_frame, panel_rows, stance_mask
+from formcheck.report.overlay import draw_frame, panel_rows, stance_mask, strike_mask
 from formcheck.synthetic import SyntheticRunner, synthetic_side_track
 
 
@@ -53,7 +53,7 @@ def test_drawing_marks_the_skeleton_in_the_runners_side_colours(run) -> None:  #
     apart = np.linalg.norm(track.image_xy[:, 25] - track.image_xy[:, 26], axis=1)
     frame = int(np.nanargmax(apart))  # knees far apart: neither hides the other
     draw_frame(image, track.image_xy[frame], frame, float(track.time_s[frame]),
-               stance_mask(run.analysis, n), {"left": np.array([]), "right": np.array([])},
+               stance_mask(run.analysis, n), strike_mask(run.analysis, track.time_s),
                panel_rows(run.analysis, n), run.analysis.cadence_spm)
     for joint, colour in ((25, (255, 150, 40)), (26, (40, 170, 255))):  # left / right knee
         x, y = track.image_xy[frame, joint].round().astype(int)

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 
 import av
@@ -77,6 +78,17 @@ def stance_mask(analysis: Analysis, n_frames: int) -> dict[str, np.ndarray]:
     return out
 
 
+def strike_mask(analysis: Analysis, time_s: np.ndarray) -> dict[str, np.ndarray]:
+    """Per foot, True on the frames within STRIKE_FLASH_S around one of its contacts."""
+    out = {}
+    for side in Side:
+        contacts = np.array([e.time_s for e in analysis.events
+                             if e.foot == side.value and e.type == "initial_contact"])
+        out[side.value] = np.zeros(len(time_s), dtype=bool) if contacts.size == 0 else \
+            (np.abs(time_s[:, None] - contacts[None, :]) <= STRIKE_FLASH_S / 2).any(axis=1)
+    return out
+
+
 def panel_rows(analysis: Analysis, n_frames: int) -> list[PanelRow]:
     """The headline metrics; each side shows its latest completed stance's value."""
     severity = {(f.metric, f.side): f.severity for f in analysis.findings if f.kind == "level"}
@@ -108,7 +120,8 @@ def _text(image: np.ndarray, text: str, org: tuple[int, int], scale: float,
 def draw_frame(image: np.ndarray, points: np.ndarray, index: int, time_s: float,
                stance: dict[str, np.ndarray], strikes: dict[str, np.ndarray],
                rows: list[PanelRow], cadence: float | None) -> None:
-    """Draw skeleton, stance feet, strike labels and the panel on one RGB frame in place."""
+    """Draw skeleton, stance feet, strike labels and the panel on one RGB frame in place;
+    `stance` and `strikes` are per-foot frame masks (`stance_mask`, `strike_mask`)."""
     height, width = image.shape[:2]
     unit = max(1.0, max(height, width) / 640)
     ok = np.isfinite(points).all(axis=1)
@@ -129,13 +142,14 @@ def draw_frame(image: np.ndarray, points: np.ndarray, index: int, time_s: float,
             cv2.line(image, (pts[heel][0] - round(6 * unit), ground),
                      (pts[toe][0] + round(6 * unit), ground), (90, 220, 90), round(4 * unit),
                      cv2.LINE_AA)
-        if np.any(np.abs(strikes[side.value] - time_s) <= STRIKE_FLASH_S / 2):
+        if strikes[side.value][index]:
             _text(image, f"{side.value[0].upper()} strike",
                   (pts[heel][0] + round(8 * unit), pts[heel][1] - round(10 * unit)),
                   0.55 * unit, COLOURS[side.value])
     _panel(image, index, time_s, rows, cadence, unit)
 
 
+@cache
 def _width(text: str, scale: float) -> int:
     return cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, max(1, round(2 * scale)))[0][0]
 
@@ -182,8 +196,7 @@ def write_overlay_video(video: Path, analysis: Analysis, track: PoseTrack, out_p
     tmp = Path(tmp_name)
     n = track.n_frames
     stance = stance_mask(analysis, n)
-    strikes = {side.value: np.array([e.time_s for e in analysis.events if e.foot == side.value
-                                     and e.type == "initial_contact"]) for side in Side}
+    strikes = strike_mask(analysis, track.time_s)
     rows = panel_rows(analysis, n)
     fps = Fraction(round(max(track.fps, 1.0) * 1000), 1000)
     try:
