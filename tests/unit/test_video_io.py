@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from clips import write_clip
@@ -63,3 +64,26 @@ def test_bad_input_gives_a_clear_error(tmp_path: Path, name: str, content: bytes
         probe(path)
     assert message in str(err.value)
     assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize("width, height", [(426, 240), (854, 480), (360, 636), (590, 1280)])
+def test_frames_at_odd_widths_are_packed_and_not_sheared(tmp_path: Path, width: int,
+                                                         height: int) -> None:
+    """FFmpeg pads RGB rows to an aligned stride when 3·width is not a multiple of it; the
+    frames handed to the model must be packed, or every row after the first is shifted."""
+    path = tmp_path / f"w{width}.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        img = np.zeros((height, width, 3), np.uint8)
+        img[:, width // 3:width // 3 + 8] = 255  # a vertical bar, 8 px wide
+        for _ in range(3):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    frame = next(iter_frames(path))
+    assert frame.rgb.flags["C_CONTIGUOUS"]
+    assert frame.rgb.shape == (height, width, 3)
+    bar_x = np.array([np.flatnonzero(row[:, 0] > 128).mean() for row in frame.rgb])
+    assert np.ptp(bar_x) < 2.0  # the bar stays vertical from the first row to the last

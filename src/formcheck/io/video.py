@@ -119,7 +119,9 @@ def _upright_rgb(frame: av.VideoFrame, max_side: int | None) -> np.ndarray:
     if (rw, rh) != (frame.width, frame.height):
         frame = frame.reformat(width=rw, height=rh)
     rgb = frame.to_ndarray(format="rgb24")
-    return np.ascontiguousarray(np.rot90(rgb, k)) if k else rgb
+    # FFmpeg pads each row to an aligned line size, so the array can be strided (e.g. any width
+    # whose 3·width is not a multiple of 16); MediaPipe and OpenCV expect packed rows.
+    return np.ascontiguousarray(np.rot90(rgb, k) if k else rgb)
 
 
 def iter_frames(path: Path, max_side: int | None = None) -> Iterator[Frame]:
