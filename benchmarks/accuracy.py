@@ -175,6 +175,106 @@ def evaluate_real(video: Path, truth: dict, model: str, cache: Path | None,
         abs(analysis.cadence_spm - truth["cadence_spm"]["value"]))
 
 
+LABEL_DIRS = ("labels",)  # under --data; plus this repository's benchmarks/labels
+REPO_LABELS = Path(__file__).resolve().parent / "labels"
+PRECISION_METRICS = ("overstride_pct_leg", "knee_flexion_ic_deg", "trunk_lean_deg",
+                     "contact_time_ms")
+
+
+def _match(detected: list[int], labelled: list[int]) -> tuple[list[int], int, int]:
+    """Pair each label with the nearest unused detection within 4 frames: (det − label)
+    offsets, misses, extras."""
+    offsets, used = [], set()
+    for frame in labelled:
+        near = [(abs(d - frame), i) for i, d in enumerate(detected)
+                if i not in used and abs(d - frame) <= 4]
+        if near:
+            _, i = min(near)
+            used.add(i)
+            offsets.append(detected[i] - frame)
+    return offsets, len(labelled) - len(offsets), len(detected) - len(used)
+
+
+def labelled_clip_rows(data: Path, model: str, cache: Path | None) -> list[str]:
+    """IC/TO timing per real clip and foot against hand labels (label TO = last frame on the
+    ground; formcheck's toe-off frame is the first frame airborne, so 1 is subtracted)."""
+    from formcheck.errors import FormcheckError
+
+    files = [f for d in LABEL_DIRS for f in sorted((data / d).glob("*.events.json"))]
+    files += sorted(REPO_LABELS.glob("*.events.json"))
+    rows = []
+    for path in files:
+        labels = json.loads(path.read_text())
+        video = data / "real" / labels["video"]
+        if not video.exists():
+            continue
+        fps = float(labels["fps"])
+        lo, hi = labels.get("labelled_frames", [0, 10**9])
+        try:
+            analysis = analyze_track(pose_track(video, model, cache))
+        except FormcheckError as exc:
+            first = exc.problems[0] if getattr(exc, "problems", None) else str(exc)
+            rows.append(f"| {video.stem} | – | refused: {first} | | | | | |")
+            continue
+        for foot, side in (("L", "left"), ("R", "right")):
+            ics = [e.frame for e in analysis.events if e.foot == side
+                   and e.type == "initial_contact" and lo <= e.frame <= hi]
+            tos = [e.frame - 1 for e in analysis.events if e.foot == side
+                   and e.type == "toe_off" and lo <= e.frame - 1 <= hi]
+            lab = {t: [e["frame"] for e in labels["events"] if e["foot"] == foot
+                       and e["type"] == t] for t in ("IC", "TO")}
+            cells = []
+            for detected, labelled in ((ics, lab["IC"]), (tos, lab["TO"])):
+                off, miss, extra = _match(detected, labelled)
+                a = np.abs(off)
+                cells.append(f"{len(labelled)} / {miss} / {extra} | "
+                             + (f"{np.mean(off):+.2f} | {100 * np.mean(a <= 1):.0f} % / "
+                                f"{100 * np.mean(a <= 2):.0f} %" if off else "– | –"))
+            contact_err = []
+            for ic, to in zip(sorted(lab["IC"]), sorted(lab["TO"]), strict=False):
+                to = next((t for t in sorted(lab["TO"]) if t > ic), None)
+                ours_ic = next((d for d in ics if abs(d - ic) <= 2), None)
+                ours_to = next((d for d in tos if to is not None and abs(d - to) <= 2), None)
+                if to is not None and ours_ic is not None and ours_to is not None:
+                    contact_err.append(1000 * ((ours_to - ours_ic) - (to - ic)) / fps)
+            ce = f"{np.mean(contact_err):+.0f} ({np.mean(np.abs(contact_err)):.0f})" \
+                if contact_err else "–"
+            rows.append(f"| {video.stem} | {foot} | {cells[0]} | {cells[1]} | {ce} |")
+    return rows
+
+
+def precision_rows(data: Path, model: str, cache: Path | None) -> list[str]:
+    """± (95 %) on each side's median from the stride-to-stride spread, on steady clips."""
+    from formcheck.errors import FormcheckError
+    from formcheck.findings import median_precision
+
+    clips = [data / "real" / "gaitlab_male_side_treadmill.mp4"] + \
+        sorted((data / "synthetic").glob("neutral_side_*.mp4"))
+    rows = []
+    for video in clips:
+        if not video.exists():
+            continue
+        try:
+            analysis = analyze_track(pose_track(video, model, cache))
+        except FormcheckError:
+            continue
+        cells = []
+        for metric in PRECISION_METRICS:
+            summary = analysis.summary.get(metric)
+            if summary is None:
+                cells.append("–")
+                continue
+            parts = []
+            for side in ("left", "right"):
+                st = getattr(summary, side)
+                p = median_precision(st.iqr, st.n)
+                parts.append("–" if st.median is None or p is None
+                             else f"{st.median:.1f} ± {p:.1f}")
+            cells.append(" / ".join(parts))
+        rows.append(f"| {video.stem} | " + " | ".join(cells) + " |")
+    return rows
+
+
 TARGETS = {"pelvic_drop_deg (rear)": "≤ 2°", "pelvic_drop_deg (front)": "≤ 2°",
            "knee_fppa_deg (rear)": "≤ 2°", "knee_fppa_deg (front)": "≤ 2°",
            "toe_out_deg (rear)": "≤ 4°", "toe_out_deg (front)": "≤ 4°",
@@ -233,6 +333,19 @@ def main() -> int:
               "the first and last quarter; flagged = change > SDD and 95 % CI excludes 0)\n")
         print("| clip | metric | truth early → late | formcheck early → late | flagged |")
         print("|---|---|---|---|---|")
+        print("\n".join(rows))
+    if rows := labelled_clip_rows(args.data, args.model, args.cache):
+        print("\nReal clips against hand labels (frames; n / missed / extra; bias = mean "
+              "detected − labelled; contact = mean signed (mean absolute) error, ms)\n")
+        print("| clip | foot | IC n / miss / extra | IC bias | IC within 1 / 2 | "
+              "TO n / miss / extra | TO bias | TO within 1 / 2 | contact time error |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        print("\n".join(rows))
+    if rows := precision_rows(args.data, args.model, args.cache):
+        print("\nPrecision on steady clips: median ± 95 % half-width from the stride-to-stride "
+              "spread, left / right\n")
+        print("| clip | " + " | ".join(PRECISION_METRICS) + " |")
+        print("|---|" + "---|" * len(PRECISION_METRICS))
         print("\n".join(rows))
     for note in notes:
         print(f"note: {note}")

@@ -46,6 +46,9 @@ class EventConfig:
     contact_height_leg: float = 0.035
     # Local ground line = this percentile of the foot's lowest point over a sliding window.
     ground_percentile: float = 95.0
+    # Contact begins when the foot's forward speed relative to the ground falls below this
+    # fraction of the running speed (see events.py; 0.4–0.6 give the same timing to ±1 frame).
+    contact_speed_of_running: float = 0.5
 
 
 @dataclass(frozen=True)

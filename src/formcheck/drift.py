@@ -16,6 +16,11 @@ from scipy.stats import bootstrap, theilslopes
 
 WINDOW_FRACTION = 0.25  # first and last quarter of the strides
 MIN_WINDOW = 7  # strides per window (Dingenen 2018: medians of >= 7 strides)
+# Within one clip, drift is only meaningful when the early and late windows are far enough
+# apart for a runner to tire. Below a minute the two windows of a steady runner differ only by
+# measurement noise (on the 12-s GaitLab clip the early/late change of every metric is within
+# its stride-to-stride spread), and fatigue-related changes build over minutes of running.
+MIN_DRIFT_SPAN_S = 60.0
 
 
 @dataclass(frozen=True)

@@ -22,17 +22,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import percentile_filter
+from scipy.ndimage import median_filter, percentile_filter
 from scipy.stats import theilslopes
 
 from formcheck.cleaning import true_runs
 from formcheck.config import EventConfig
-from formcheck.landmarks import LEG, Side
+from formcheck.landmarks import LEFT_HIP, LEG, RIGHT_HIP, Side
 from formcheck.track import PoseTrack
 
 PLATEAU_TOLERANCE = 0.2  # share of the contact threshold allowed below the stance level
 STANCE_LEVEL_PERCENTILE = 75.0
 GROUND_WINDOW_S = 2.0  # about three strides
+# How far around the height-based contact the velocity crossing is searched.
+SEARCH_BEFORE_S = 0.12
+SEARCH_AFTER_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -89,24 +92,140 @@ def ground_line_y(low: np.ndarray, fps: float, percentile: float) -> np.ndarray:
 
 def detect_stances(track: PoseTrack, leg_px: float, config: EventConfig | None = None,
                    ) -> list[Stance]:
+    """Stances per foot: found from the foot's height, timed from its velocity.
+
+    The height above the local ground line finds each stance robustly but times it late: a
+    landing foot is already low before it touches, and MediaPipe's heel lags at 30 fps. The
+    timing therefore comes from what the physics gives: from contact on, the foot moves with
+    the ground (the belt, or the ground under a panning camera). IC is the sub-frame instant at
+    which the foot's forward speed relative to the ground falls below a fraction of the
+    running speed; TO the instant it rises above it again.
+    """
     config = config or EventConfig()
-    fps = track.fps
+    seeds = _height_stances(track, leg_px, config)
+    forward = travel_direction(track)
+    ground_v = ground_velocity(track, seeds, forward)
+    run_speed = running_speed(track, ground_v, forward, seeds)
     t = track.time_s
-    low = {foot: foot_low_point_y(track, foot) for foot in Side}
-    threshold = config.contact_height_leg * leg_px
-    min_frames = max(2, int(round(0.06 * fps)))  # no running stance is shorter than ~60 ms
     stances: list[Stance] = []
+    for foot, start, stop in seeds:
+        relative = foot_relative_speed(track, foot, forward, ground_v)
+        threshold = config.contact_speed_of_running * run_speed
+        ic_pos = _ic_crossing(np.nanmin(relative, axis=1), start, stop, threshold, track.fps)
+        ic = int(np.ceil(ic_pos - 1e-9))  # first frame at or after the contact instant
+        # Toe-off stays with the height cue: the toe's speed was tried (it pivots in place
+        # until it lifts) and was less reliable on the rendered overstriders.
+        to = stop
+        if ic <= 0 or to - ic < config_min_frames(track.fps):
+            continue
+        stances.append(Stance(foot, ic, to, _time_at(t, ic_pos), float(t[to])))
+    stances.sort(key=lambda s: s.ic_time_s)
+    return _drop_implausible(stances, config)
+
+
+def config_min_frames(fps: float) -> int:
+    """No running stance is shorter than ~60 ms."""
+    return max(2, int(round(0.06 * fps)))
+
+
+def _height_stances(track: PoseTrack, leg_px: float, config: EventConfig,
+                    ) -> list[tuple[Side, int, int]]:
+    """Candidate stances [start, stop) per foot from the foot's height above its ground line."""
+    threshold = config.contact_height_leg * leg_px
+    out: list[tuple[Side, int, int]] = []
     for foot in Side:
-        height = ground_line_y(low[foot], fps, config.ground_percentile) - low[foot]
+        low = foot_low_point_y(track, foot)
+        height = ground_line_y(low, track.fps, config.ground_percentile) - low
         on_ground = height < threshold
         for start, stop in true_runs(on_ground & np.isfinite(height)):
             ic = _refine_ic(heel_toe_y(track, foot), start, stop, threshold * PLATEAU_TOLERANCE)
-            to = stop  # refining TO like IC made it worse on the rendered clips
-            if to - ic < min_frames or ic == 0 or to >= track.n_frames:
-                continue
-            stances.append(Stance(foot, ic, to, float(t[ic]), float(t[to])))
-    stances.sort(key=lambda s: s.ic_time_s)
-    return _drop_implausible(stances, config)
+            if stop - ic >= config_min_frames(track.fps) and ic > 0 and stop < track.n_frames:
+                out.append((foot, ic, stop))
+    return out
+
+
+def travel_direction(track: PoseTrack) -> int:
+    """+1 when the runner faces image right (toes ahead of heels), −1 when facing left."""
+    dx = [track.image_xy[:, LEG[f][4], 0] - track.image_xy[:, LEG[f][3], 0] for f in Side]
+    return 1 if np.nanmedian(np.concatenate(dx)) >= 0 else -1
+
+
+def _foot_forward_velocity(track: PoseTrack, foot: Side, forward: int) -> np.ndarray:
+    """(T, 2) forward image velocity of heel and toe, px/s (container times: frames the
+    phone dropped do not distort it)."""
+    _, _, _, heel, toe = LEG[foot]
+    x = track.image_xy[:, [heel, toe], 0] * forward
+    return np.gradient(x, track.time_s, axis=0) if len(x) > 1 else np.zeros_like(x)
+
+
+def ground_velocity(track: PoseTrack, seeds: list[tuple[Side, int, int]],
+                    forward: int) -> np.ndarray:
+    """(T,) forward image velocity of the ground (px/s): the stance feet's velocity.
+
+    Zero for a fixed camera overground, the belt's speed on a treadmill, and the image speed
+    of the ground under a camera panning with the runner. Each stance gives one sample (the
+    median velocity of its middle half); samples are median-smoothed and interpolated in time.
+    """
+    times, values = [], []
+    for foot, start, stop in seeds:
+        quarter = max(1, (stop - start) // 4)
+        mid = slice(start + quarter, max(stop - quarter, start + quarter + 1))
+        v = _foot_forward_velocity(track, foot, forward)[mid]
+        if np.isfinite(v).any():
+            times.append(0.5 * (start + stop))
+            values.append(float(np.nanmedian(v)))
+    if not values:
+        return np.zeros(track.n_frames)
+    order = np.argsort(times)
+    times_arr, values_arr = np.asarray(times)[order], np.asarray(values)[order]
+    if len(values_arr) >= 5:
+        values_arr = median_filter(values_arr, size=5, mode="nearest")
+    return np.interp(np.arange(track.n_frames), times_arr, values_arr)
+
+
+def running_speed(track: PoseTrack, ground_v: np.ndarray, forward: int,
+                  seeds: list[tuple[Side, int, int]]) -> float:
+    """The runner's speed over the ground in px/s (hip speed relative to the ground)."""
+    hip = 0.5 * (track.image_xy[:, LEFT_HIP, 0] + track.image_xy[:, RIGHT_HIP, 0]) * forward
+    hip_v = np.gradient(hip, track.time_s) if len(hip) > 1 else np.zeros_like(hip)
+    speed = np.nanmedian(hip_v - ground_v) if np.isfinite(hip_v).any() else np.nan
+    if not np.isfinite(speed) or speed <= 0:
+        # fall back to the swing feet: a foot's peak speed is about twice the running speed
+        peaks = [np.nanpercentile(_foot_forward_velocity(track, f, forward)[:, 0] - ground_v, 95)
+                 for f in Side]
+        speed = 0.5 * float(np.nanmax(peaks)) if seeds else 1.0
+    return float(max(speed, 1e-3))
+
+
+def foot_relative_speed(track: PoseTrack, foot: Side, forward: int,
+                        ground_v: np.ndarray) -> np.ndarray:
+    """(T, 2) forward speed of heel and toe relative to the ground (px/s)."""
+    return _foot_forward_velocity(track, foot, forward) - ground_v[:, None]
+
+
+def _ic_crossing(relative: np.ndarray, start: int, stop: int, threshold: float,
+                 fps: float) -> float:
+    """Sub-frame index where the foot's relative speed falls below `threshold` at landing.
+
+    Searched back from the height-based contact to the swing's speed peak; the height-based
+    frame is kept when no crossing is found (e.g. a hidden foot).
+    """
+    lo = max(1, start - int(round(SEARCH_BEFORE_S * fps)))
+    hi = min(stop - 1, start + int(round(SEARCH_AFTER_S * fps)))
+    if hi <= lo or not np.isfinite(relative[lo:hi + 1]).all():
+        return float(start)
+    peak = lo + int(np.argmax(relative[lo:start + 1]))
+    below = np.flatnonzero(relative[peak:hi + 1] < threshold)
+    if not below.size or below[0] == 0:
+        return float(start)
+    k = peak + int(below[0])
+    a, b = relative[k - 1], relative[k]
+    return (k - 1) + float((a - threshold) / (a - b))
+
+
+def _time_at(time_s: np.ndarray, position: float) -> float:
+    """Container time at a fractional frame index (linear between frames)."""
+    return float(np.interp(position, np.arange(len(time_s)), time_s))
 
 
 def _refine_ic(points_y: list[np.ndarray], start: int, stop: int, tolerance_px: float) -> int:

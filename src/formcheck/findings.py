@@ -20,6 +20,23 @@ def guidance_text(g: Guidance, unit: str) -> str:
     return f"{span} (guidance: {g.source})"
 
 
+def median_precision(iqr: float | None, n: int) -> float | None:
+    """± half-width (95 %) of a median from the strides' spread: SD ≈ IQR / 1.349 and the
+    median's standard error ≈ 1.253 · SD / √n. On a steady runner that spread is mostly
+    measurement noise, so this is how precisely the clip pins the value down."""
+    if iqr is None or n < 2:
+        return None
+    return 1.96 * 1.253 * (iqr / 1.349) / float(n) ** 0.5
+
+
+def near_boundary(value: float, precision: float | None, g: Guidance) -> bool:
+    """True when a guidance boundary lies within ± precision of the value."""
+    if precision is None:
+        return False
+    bounds = [b for b in (g.ok_min, g.ok_max, g.watch_max) if b is not None]
+    return any(abs(value - b) <= precision for b in bounds)
+
+
 def severity(value: float, g: Guidance) -> str:
     if g.ok_max is not None and value > g.ok_max:
         return "watch" if g.watch_max is not None and value <= g.watch_max else "flag"
@@ -50,7 +67,10 @@ def assess(summary: dict[str, dict[str, Stat]], visibility: dict[str, float] | N
             if stat.median is None:
                 continue
             value = round(stat.median, 2)  # judge the value the runner is shown
+            precision = median_precision(stat.iqr, stat.n)
             findings.append(Finding(
+                precision=None if precision is None else round(precision, 2),
+                borderline=near_boundary(value, precision, definition.guidance),
                 metric=metric_id, side=side, value=value,
                 unit=definition.unit, severity=severity(value, definition.guidance),
                 guidance=guidance_text(definition.guidance, definition.unit),

@@ -12,7 +12,7 @@ from formcheck import __version__, schema
 from formcheck.advice import advise, disclaimer, drift_findings, safety_notes
 from formcheck.cleaning import CleaningReport, clean_track, torso_length_px
 from formcheck.config import Config
-from formcheck.drift import compute_drift
+from formcheck.drift import MIN_DRIFT_SPAN_S, compute_drift
 from formcheck.events import GaitEvents, detect_events
 from formcheck.events_frontal import detect_events_frontal
 from formcheck.findings import assess, asymmetry, guidance_text
@@ -27,6 +27,7 @@ from formcheck.metrics.compute import (
 )
 from formcheck.metrics.registry import REGISTRY
 from formcheck.metrics.scale import ground_roll_deg, leg_length_px
+from formcheck.plausibility import check_decoding, check_steps, gate_strides
 from formcheck.pose.landmarker import ProgressFn
 from formcheck.pose.segmented import estimate_pose_segmented
 from formcheck.quality import (
@@ -102,6 +103,7 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
     report = report or QualityReport()
     path = track.video.path
     check_track(track, config.quality, report)
+    check_decoding(track, report)
     if any(n.code == "no_runner" for n in report.refusals):
         report.raise_if_refused(path)
     cleaned, cleaning = clean_track(track, config.cleaning)
@@ -120,6 +122,7 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
         check_frontal(cleaned, config.quality, report)
         events = detect_events_frontal(cleaned, leg_px, config.events)
     check_gait(events, config.quality, report)
+    check_steps(events, report)
     report.raise_if_refused(path)
     roll = ground_roll_deg(cleaned, events, leg_px) if family == "side" \
         else frontal_roll_deg(cleaned)
@@ -127,6 +130,7 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
         if options.height_cm else None
     contexts = build_contexts(cleaned, events, decision.view, leg_px, roll, leg_cm)
     strides, defs = compute_strides(contexts, family)
+    strides = gate_strides(strides, near if family == "side" else None, report)
     if decision.oblique or decision.changes_view:
         # angles measured in an oblique or changing view are projections of the wrong plane
         strides = [replace(s, metrics={}) for s in strides]
@@ -151,9 +155,23 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
     return AnalysisRun(analysis, cleaned)
 
 
-def drift_of(strides: list[StrideResult], metric_ids: list[str]) -> dict[str, schema.Drift]:
-    """Early-vs-late drift per metric, both feet pooled in time order."""
-    out = {}
+def drift_of(strides: list[StrideResult], metric_ids: list[str],
+             report: QualityReport | None = None, lang: Lang = "en",
+             ) -> dict[str, schema.Drift]:
+    """Early-vs-late drift per metric, both feet pooled in time order.
+
+    Within-clip drift is only presented for clips long enough for a runner to tire (see
+    `drift.MIN_DRIFT_SPAN_S`); shorter clips get a note pointing to `formcheck compare`.
+    """
+    out: dict[str, schema.Drift] = {}
+    span = (strides[-1].ic_time_s - strides[0].ic_time_s) if len(strides) > 1 else 0.0
+    if span < MIN_DRIFT_SPAN_S:
+        if report is not None:
+            report.add("drift_short", Level.INFO,
+                       f"the strides span {span:.0f} s: too short to show how form changes as "
+                       f"the runner tires (at least {MIN_DRIFT_SPAN_S:.0f} s); film an early "
+                       "and a late clip of one run and use `formcheck compare`")
+        return out
     for metric_id in metric_ids:
         definition = REGISTRY[metric_id]
         if definition.validation_only:
@@ -215,7 +233,7 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         summary={k: schema.MetricSummary(**{side: schema.Stat(
             median=_clean(st.median), iqr=_clean(st.iqr), n=st.n)
             for side, st in v.items()}) for k, v in summary.items()},
-        drift=(drift := drift_of(strides, list(summary))),
+        drift=(drift := drift_of(strides, list(summary), report, options.lang)),
         findings=advise(assess(summary, leg_visibility(track), decision.confidence),
                         options.lang) + drift_findings(drift, options.lang),
         asymmetry=asymmetry(summary),

@@ -77,6 +77,10 @@ class Finding(_Model):
     kind: Literal["level", "drift"] = "level"
     n_strides: int = 0
     confidence: float | None = None  # 0–1: strides used, landmark visibility, view certainty
+    # ± on the median from the stride-to-stride spread (1.96 standard errors), and whether a
+    # guidance boundary lies within it: then ok and watch cannot be told apart on this clip.
+    precision: float | None = None
+    borderline: bool = False
     rule: str | None = None
     explanation: str | None = None
     cue: str | None = None

@@ -3,7 +3,8 @@
 Geometry (image pixels, y down, ground at `ground_y`): each foot has a gait phase in [0, 1)
 with initial contact at 0 and toe-off at `duty_factor`. In stance the heel (then the toe)
 rests on the ground and moves backward at constant speed, as on a treadmill; in swing it
-travels forward on an arc. The knee comes from two-link inverse kinematics (knee forward).
+travels forward on an arc, leaving the ground with it and landing a little faster. The knee
+comes from two-link inverse kinematics (knee forward).
 Everything the metrics should find is known from the parameters:
 
 - IC / TO instants: phase 0 / duty_factor; cadence: `cadence_spm`;
@@ -33,6 +34,9 @@ class SyntheticRunner:
     stance_travel_leg: float = 0.55  # heel travel from IC to TO
     trunk_lean_deg: float = 6.0
     foot_strike_deg: float = 10.0  # + = toes up at contact
+    # The foot's forward speed over the ground at contact, as a share of the running speed:
+    # 0.4 is what MediaPipe's heel shows at the hand-labelled contacts of the GaitLab clip.
+    landing_speed_of_running: float = 0.4
     vertical_oscillation_leg: float = 0.07
     hip_height_leg: float = 0.955  # mean hip height while running
     facing_right: bool = True
@@ -95,8 +99,14 @@ def _foot(r: SyntheticRunner, phase: np.ndarray, hip_x: float, ground: float, fw
     stance = phase < d
     s = np.where(stance, phase / d, 0.0)
     u = np.where(stance, 0.0, (phase - d) / (1 - d))
-    ease = 0.5 - 0.5 * np.cos(np.pi * u)  # the swing foot slows down before landing
-    heel_x = np.where(stance, ic_x + (to_x - ic_x) * s, to_x + (ic_x - to_x) * ease)
+    # Swing: a cubic Hermite from toe-off to contact. The foot leaves the ground moving with
+    # it and lands still moving forward over it at `landing_speed_of_running` × the running
+    # speed (the stance speed in the image), as MediaPipe's heel does on real footage.
+    ground_step = (to_x - ic_x) / d * (1 - d)  # the ground's travel over one swing
+    landing_step = ground_step * (1.0 - r.landing_speed_of_running)
+    heel_x = np.where(stance, ic_x + (to_x - ic_x) * s,
+                      (2 * u**3 - 3 * u**2 + 1) * to_x + (u**3 - 2 * u**2 + u) * ground_step
+                      + (-2 * u**3 + 3 * u**2) * ic_x + (u**3 - u**2) * landing_step)
     # foot angle: strike angle → flat by 15% of stance; flat; heel rise from 65% to TO
     angle = np.interp(s, [0, 0.15, 0.65, 1.0], [r.foot_strike_deg, 0, 0, TO_FOOT_ANGLE])
     angle = np.where(stance, angle, TO_FOOT_ANGLE + (r.foot_strike_deg - TO_FOOT_ANGLE)

@@ -9,6 +9,7 @@ from jinja2 import Environment, select_autoescape
 
 from formcheck.errors import FormcheckError
 from formcheck.metrics.registry import REGISTRY
+from formcheck.plausibility import nothing_text_key
 from formcheck.report.frames import draw_key_frame, read_frames
 from formcheck.report.order import metric_order
 from formcheck.report.plots import plot_metric_svg
@@ -69,4 +70,5 @@ def render_report(analysis: Analysis, video: Path | None = None,
         a=analysis, t=t, lang=lang, overlay=overlay, labels=labels, plots=plots, frames=frames,
         rows=_rows(analysis, lang), clip_name=Path(analysis.video.path).name,
         notable=[f for f in analysis.findings if f.severity != "ok"],
+        nothing=t[nothing_text_key([q.code for q in analysis.quality])],
         drifts=[f for f in analysis.findings if f.kind == "drift"])

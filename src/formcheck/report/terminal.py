@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from formcheck.plausibility import nothing_text_key
 from formcheck.schema import Analysis
 from formcheck.texts import Lang, metric_label, ui_text
 
@@ -57,12 +58,16 @@ def render_findings(analysis: Analysis, console: Console, lang: Lang = "en") -> 
     notable = [f for f in analysis.findings if f.severity != "ok"]
     console.print(f"\n[bold]{h['findings']}[/]")
     if not notable:
-        console.print(f"  {h['none']}")
+        key = nothing_text_key([q.code for q in analysis.quality])
+        console.print(f"  {ui_text(key, lang)}")
     for f in notable:
         style = SEVERITY_STYLE[f.severity]
         side = "" if f.side == "both" else f" ({f.side})"
         console.print(f"[{style}]● {metric_label(f.metric, lang, short=False)}{side}: "
                       f"{f.value:g} {f.unit} — {f.severity}[/]  [dim]{f.guidance}[/]")
+        if f.borderline and f.precision is not None:
+            console.print("  [italic]" + ui_text("borderline", lang).format(
+                precision=f.precision, unit=f.unit) + "[/]")
         if f.explanation:
             console.print(f"  {f.explanation}")
         for cause in f.causes:
