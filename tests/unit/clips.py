@@ -50,3 +50,46 @@ def clip_title(path: Path) -> str:
             return container.metadata.get("title", "")
     except (av.error.FFmpegError, OSError):
         return ""
+
+
+def reencode(src: Path, dst: Path, crf: int = 23, keep=None, transform=None,  # noqa: ANN001
+             size: tuple[int, int] | None = None) -> Path:
+    """Re-encode a clip the way phones and apps do (H.264 at `crf`), optionally keeping only
+    frames for which `keep(index)` is true (their timestamps kept, as a phone that drops
+    frames writes them), transforming each upright RGB frame, and encoding at `size`."""
+    from formcheck.io.video import iter_frames
+
+    frames = iter_frames(src)
+    with av.open(str(dst), "w") as container:
+        stream = None
+        for frame in frames:
+            if keep is not None and not keep(frame.index):
+                continue
+            rgb = transform(frame.rgb) if transform else frame.rgb
+            if stream is None:
+                h, w = size[::-1] if size else rgb.shape[:2]
+                stream = container.add_stream("libx264", rate=30, options={"crf": str(crf)})
+                stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+                stream.codec_context.time_base = Fraction(1, 1000)
+            out = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+            if size:
+                out = out.reformat(width=size[0], height=size[1])
+            out.pts, out.time_base = round(frame.time_s * 1000), Fraction(1, 1000)
+            for packet in stream.encode(out):
+                container.mux(packet)
+        if stream is not None:
+            for packet in stream.encode():
+                container.mux(packet)
+    return dst
+
+
+def letterbox(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale a frame to fit `height` and pad it with black to `width` (a common export)."""
+    import cv2
+
+    scale = height / rgb.shape[0]
+    inner = cv2.resize(rgb, (int(round(rgb.shape[1] * scale)) // 2 * 2, height))
+    out = np.zeros((height, width, 3), np.uint8)
+    x0 = (width - inner.shape[1]) // 2
+    out[:, x0:x0 + inner.shape[1]] = inner
+    return out
