@@ -292,12 +292,14 @@ def main() -> int:
                         default=Path(os.environ.get("FORMCHECK_DATA_DIR", "../shared/data")))
     parser.add_argument("--model", default="full")
     parser.add_argument("--cache", type=Path, default=None)
-    parser.add_argument("--only", default="", help="substring filter on clip names")
+    parser.add_argument("--only", default="",
+                        help="comma-separated substrings; a clip is kept if it has any")
     args = parser.parse_args()
     errors: dict[str, list] = {}
     notes: list[str] = []
     clips = sorted(args.data.glob("*/*.truth.json"))
-    clips = [c for c in clips if "reserved" not in c.parts and args.only in c.name]
+    wanted = args.only.split(",")
+    clips = [c for c in clips if "reserved" not in c.parts and any(w in c.name for w in wanted)]
     for truth_path in clips:
         video = truth_path.with_name(truth_path.name.replace(".truth.json", ".mp4"))
         truth = json.loads(truth_path.read_text())

@@ -71,6 +71,9 @@ def refusal_hint(refusals: list[QualityNote]) -> str:
         tips.append("formcheck analyses running; film a run, not a walk")
     if "wrong_view" in codes:
         tips.append("choose the view the camera really had, or leave the view on auto")
+    if codes & {"irregular_steps", "missed_strikes"}:
+        tips.append("film side-on with the camera held still (a tripod, a fence post) or "
+                    "panning smoothly with the runner, feet always in view; a treadmill works best")
     if "low_fps" in codes:
         tips.append("record at 60 fps (or at least 30)")
     return "; ".join(tips).capitalize() + "." if tips else ""
