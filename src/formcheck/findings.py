@@ -31,10 +31,10 @@ def median_precision(iqr: float | None, n: int) -> float | None:
 
 def near_boundary(value: float, precision: float | None, g: Guidance) -> bool:
     """True when a guidance boundary lies within ± precision of the value."""
-    if precision is None:
+    if precision is None or precision <= 0:
         return False
     bounds = [b for b in (g.ok_min, g.ok_max, g.watch_max) if b is not None]
-    return any(abs(value - b) <= precision for b in bounds)
+    return any(abs(value - b) < precision for b in bounds)
 
 
 def severity(value: float, g: Guidance) -> str:

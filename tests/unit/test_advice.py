@@ -104,3 +104,16 @@ def test_safety_notes_cite_their_documents() -> None:
     for lang in LANGS:
         notes = safety_notes(lang)
         assert len(notes) == 3 and all(n.endswith(".txt]") for n in notes)
+
+
+def test_a_median_within_its_precision_of_a_boundary_is_borderline() -> None:
+    from formcheck.findings import median_precision, near_boundary
+    from formcheck.metrics.registry import Guidance
+
+    g = Guidance(None, 250.0, 300.0, "test")
+    # IQR 40 over 9 strides: ± 1.96 · 1.253 · (40 / 1.349) / 3 ≈ 24.3
+    p = median_precision(40.0, 9)
+    assert p is not None and abs(p - 24.27) < 0.05
+    assert near_boundary(240.0, p, g)  # 10 below the ok limit: cannot be told apart
+    assert not near_boundary(200.0, p, g)
+    assert not near_boundary(300.0, 0.0, g)  # no spread measured: no claim either way
