@@ -99,7 +99,8 @@ def detect_stances(track: PoseTrack, leg_px: float, config: EventConfig | None =
     timing therefore comes from what the physics gives: from contact on, the foot moves with
     the ground (the belt, or the ground under a panning camera). IC is the sub-frame instant at
     which the foot's forward speed relative to the ground falls below a fraction of the
-    running speed; TO the instant it rises above it again.
+    running speed. TO stays with the height cue (the toe pivots in place until it lifts, and
+    its speed was less reliable on the rendered overstriders).
     """
     config = config or EventConfig()
     seeds = _height_stances(track, leg_px, config)
@@ -107,23 +108,22 @@ def detect_stances(track: PoseTrack, leg_px: float, config: EventConfig | None =
     ground_v = ground_velocity(track, seeds, forward)
     run_speed = running_speed(track, ground_v, forward, seeds)
     t = track.time_s
+    threshold = config.contact_speed_of_running * run_speed
+    slower = {foot: np.nanmin(foot_relative_speed(track, foot, forward, ground_v), axis=1)
+              for foot in Side}  # the first of heel and toe to stop
     stances: list[Stance] = []
     for foot, start, stop in seeds:
-        relative = foot_relative_speed(track, foot, forward, ground_v)
-        threshold = config.contact_speed_of_running * run_speed
-        ic_pos = _ic_crossing(np.nanmin(relative, axis=1), start, stop, threshold, track.fps)
+        ic_pos = _ic_crossing(slower[foot], start, stop, threshold, track.fps)
         ic = int(np.ceil(ic_pos - 1e-9))  # first frame at or after the contact instant
-        # Toe-off stays with the height cue: the toe's speed was tried (it pivots in place
-        # until it lifts) and was less reliable on the rendered overstriders.
         to = stop
-        if ic <= 0 or to - ic < config_min_frames(track.fps):
+        if ic <= 0 or to - ic < min_stance_frames(track.fps):
             continue
         stances.append(Stance(foot, ic, to, _time_at(t, ic_pos), float(t[to])))
     stances.sort(key=lambda s: s.ic_time_s)
     return _drop_implausible(stances, config)
 
 
-def config_min_frames(fps: float) -> int:
+def min_stance_frames(fps: float) -> int:
     """No running stance is shorter than ~60 ms."""
     return max(2, int(round(0.06 * fps)))
 
@@ -139,7 +139,7 @@ def _height_stances(track: PoseTrack, leg_px: float, config: EventConfig,
         on_ground = height < threshold
         for start, stop in true_runs(on_ground & np.isfinite(height)):
             ic = _refine_ic(heel_toe_y(track, foot), start, stop, threshold * PLATEAU_TOLERANCE)
-            if stop - ic >= config_min_frames(track.fps) and ic > 0 and stop < track.n_frames:
+            if stop - ic >= min_stance_frames(track.fps) and ic > 0 and stop < track.n_frames:
                 out.append((foot, ic, stop))
     return out
 
