@@ -1,14 +1,17 @@
-"""Gait events: initial contact (IC) and toe-off (TO) per foot, from the foot's height.
+"""Gait events: initial contact (IC) and toe-off (TO) per foot, in side views.
 
-Method (side view; works on treadmill and overground):
+Method (works on a treadmill and overground, with a fixed, hand-held or panning camera):
+0. The camera's vertical motion, measured from the background by the pose step
+   (`PoseTrack.ground_shift`), is removed, so image heights are heights over the ground.
 1. The foot's lowest image point (heel or toe, whichever is lower) is tracked per foot.
-2. A local ground line is the high percentile of both feet's lowest points over a sliding
-   window of ~1.5 s (robust to slow camera tilt and panning).
+2. A local ground line per foot is the high percentile of its lowest points over a sliding
+   window of ~2 s (robust to slow camera tilt).
 3. A foot is on the ground while its lowest point is within `contact_height_leg` leg lengths
-   of that line; runs of contact give candidate stances.
-4. Each stance is refined against its own plateau (the median lowest point in the run): IC is
-   the first frame that reaches within a tight tolerance of the plateau, TO the first frame
-   after the stance that has left it. This removes the bias of a fixed height threshold.
+   of that line; runs of contact give candidate stances, and toe-off is the first frame after
+   a run (the toe pivots in place until it lifts).
+4. IC is timed from velocity: from contact on the foot moves with the ground (the belt, or
+   the ground under a panning camera), so IC is the sub-frame instant at which the heel's or
+   toe's forward speed relative to the ground falls below a fraction of the running speed.
 5. Stances that are too short, or that would give an impossible cadence, are discarded;
    left/right alternation is checked and reported.
 
@@ -103,6 +106,7 @@ def detect_stances(track: PoseTrack, leg_px: float, config: EventConfig | None =
     its speed was less reliable on the rendered overstriders).
     """
     config = config or EventConfig()
+    track = steadied(track)
     seeds = _height_stances(track, leg_px, config)
     forward = travel_direction(track)
     ground_v = ground_velocity(track, seeds, forward)
@@ -120,7 +124,41 @@ def detect_stances(track: PoseTrack, leg_px: float, config: EventConfig | None =
             continue
         stances.append(Stance(foot, ic, to, _time_at(t, ic_pos), float(t[to])))
     stances.sort(key=lambda s: s.ic_time_s)
-    return _drop_implausible(stances, config)
+    return _drop_wrong_foot(_drop_implausible(stances, config))
+
+
+def camera_lift_px(track: PoseTrack) -> np.ndarray:
+    """(T,) how far the ground at the feet has moved up/down the image since the first frame.
+
+    Summed from the background's frame-to-frame motion (`PoseTrack.ground_shift`); frames
+    where it was not measured are interpolated. Zeros for a track without it.
+    """
+    if track.ground_shift is None or len(track.ground_shift) != track.n_frames:
+        return np.zeros(track.n_frames)
+    step = track.ground_shift[:, 1].astype(float)
+    known = np.isfinite(step)
+    if known.sum() < 2:
+        return np.zeros(track.n_frames)
+    frames = np.arange(track.n_frames)
+    step = np.interp(frames, frames[known], step[known])
+    step[0] = 0.0
+    return np.cumsum(step)
+
+
+def steadied(track: PoseTrack) -> PoseTrack:
+    """The track with the camera's vertical shake and tilt removed (see `camera_lift_px`).
+
+    A hand-held phone moves the ground line by more than a foot's lift at contact; after this
+    the feet's heights are heights over the ground again. Side views only: there the belt and
+    the ground of a tracking shot scroll horizontally, so the vertical part is the camera's
+    own motion (seen from behind or in front the ground scrolls vertically).
+    """
+    lift = camera_lift_px(track)
+    if not np.any(lift):
+        return track
+    xy = track.image_xy.copy()
+    xy[:, :, 1] -= lift[:, None]
+    return track.with_changes("events: vertical camera motion removed", image_xy=xy)
 
 
 def min_stance_frames(fps: float) -> int:
@@ -263,6 +301,50 @@ def _drop_implausible(stances: list[Stance], config: EventConfig) -> list[Stance
     return kept
 
 
+def step_numbers(times: np.ndarray, step_s: float) -> np.ndarray:
+    """Step number of each IC from the gaps between them (a gap of about two steps is a
+    missed IC)."""
+    gaps = np.maximum(1, np.round(np.diff(times) / step_s))
+    return np.concatenate([[0.0], np.cumsum(gaps)])
+
+
+AMBIGUOUS_GAP = 0.3  # a gap this far from a whole number of steps restarts the step count
+
+
+def _drop_wrong_foot(stances: list[Stance]) -> list[Stance]:
+    """Drop strikes given to the wrong foot.
+
+    Feet alternate, so within a stretch of regular steps every even-numbered step belongs to
+    one foot and every odd one to the other. When MediaPipe puts the hidden far leg onto the
+    near one, the near foot's strike is reported for the far foot: that strike contradicts
+    its step's parity (and its landmarks are not that foot's), so it is dropped, not guessed.
+    """
+    alternating = [b.ic_time_s - a.ic_time_s for a, b in zip(stances, stances[1:], strict=False)
+                   if a.foot is not b.foot]
+    if len(stances) < 6 or len(alternating) < 3:
+        return stances
+    step_s = float(np.median(alternating))
+    times = np.array([s.ic_time_s for s in stances])
+    ratios = np.diff(times) / step_s
+    breaks = np.flatnonzero(np.abs(ratios - np.round(ratios)) > AMBIGUOUS_GAP) + 1
+    kept: list[Stance] = []
+    for piece in np.split(np.arange(len(stances)), breaks):
+        numbers = step_numbers(times[piece], step_s).astype(int) % 2
+        feet = [stances[i].foot for i in piece]
+        owner = {}
+        for parity in (0, 1):
+            votes = [f for f, p in zip(feet, numbers, strict=True) if p == parity]
+            left = sum(f is Side.LEFT for f in votes)
+            if votes and 2 * left != len(votes):
+                owner[parity] = Side.LEFT if 2 * left > len(votes) else Side.RIGHT
+        if len(piece) < 4 or len(owner) < 2 or owner[0] is owner[1]:
+            kept.extend(stances[i] for i in piece)
+            continue
+        kept.extend(stances[i] for i, p in zip(piece, numbers, strict=True)
+                    if stances[i].foot is owner[p])
+    return kept
+
+
 def cadence_from_stances(stances: list[Stance] | tuple[Stance, ...],
                          config: EventConfig | None = None) -> float:
     """Steps per minute: a robust line through IC times against step number.
@@ -282,10 +364,9 @@ def cadence_from_stances(stances: list[Stance] | tuple[Stance, ...],
     if len(steps) < 2:
         return float("nan")
     first_guess = float(np.median(steps))
-    # Number the steps gap by gap (a gap of about two steps is a missed IC), so that a
-    # first guess that is off by a few percent does not accumulate over the clip.
-    numbers = np.concatenate([[0.0], np.cumsum(np.maximum(1, np.round(np.diff(times)
-                                                                    / first_guess)))])
+    # Number the steps gap by gap, so that a first guess that is off by a few percent does
+    # not accumulate over the clip.
+    numbers = step_numbers(times, first_guess)
     if len(np.unique(numbers)) < 3:
         return float(60.0 / first_guess)
     slope = theilslopes(times, numbers).slope

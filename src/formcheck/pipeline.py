@@ -27,7 +27,12 @@ from formcheck.metrics.compute import (
 )
 from formcheck.metrics.registry import REGISTRY
 from formcheck.metrics.scale import ground_roll_deg, leg_length_px
-from formcheck.plausibility import check_decoding, check_steps, gate_strides
+from formcheck.plausibility import (
+    check_camera_motion,
+    check_decoding,
+    check_steps,
+    gate_strides,
+)
 from formcheck.pose.landmarker import ProgressFn
 from formcheck.pose.segmented import estimate_pose_segmented
 from formcheck.quality import (
@@ -116,6 +121,10 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
     near = Side.RIGHT if decision.view is View.SIDE_RIGHT else Side.LEFT
     leg_px = leg_length_px(cleaned, near, percentile=50.0 if family == "side" else 90.0)
     if family == "side":
+        # seen from the side the belt and a tracking shot's ground scroll horizontally, so
+        # vertical ground motion is the camera's own (front/rear: the ground scrolls vertically)
+        check_camera_motion(cleaned, config.events.contact_height_leg * leg_px, report)
+        report.raise_if_refused(path)
         events = detect_events(cleaned, leg_px, config.events)
         leg_px = leg_length_px(cleaned, near, events)
     else:

@@ -3,6 +3,8 @@
 What fails is withheld with its reason (per stride, per side or per clip), so that "nothing
 stands out" is only said when the measurements behind it are sound.
 
+- Camera: a moving camera's motion must have been measured from the background (see
+  `events.steadied`) in nearly every frame, or the feet's heights mean nothing.
 - Decoding: the decoded duration must match the container's (a truncated upload), and gaps in
   the frame times (frames the phone dropped) are counted.
 - Steps: regular for the pace, no unexplained gaps (missed strikes), feet alternating.
@@ -17,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.events import GaitEvents
+from formcheck.events import GaitEvents, camera_lift_px
 from formcheck.landmarks import Side
 from formcheck.metrics.compute import StrideResult
 from formcheck.quality import Level, QualityReport
@@ -37,6 +39,7 @@ MAX_STEP_CV = 0.25  # steady running varies a few % step to step; more is detect
 MIN_SIDE_KEPT = 0.6  # a side keeps its numbers when this share of its strides is plausible
 TRUNCATED_SHARE = 0.9  # decoded duration below this share of the container's: truncated
 DROPPED_GAP = 1.5  # a frame interval this many times the median means frames are missing
+MAX_UNMEASURED_CAMERA = 0.2  # share of frames whose camera motion may be unknown
 
 
 # Notes that mean some measurements were withheld or are incomplete: with any of them, an
@@ -81,6 +84,34 @@ def check_decoding(track: PoseTrack, report: QualityReport) -> None:
                        f"{1000 * dt.max():.0f} ms): the phone dropped frames, so contacts "
                        "inside the gaps are missed and timing is coarser; record at a "
                        "constant frame rate with the phone's stabiliser off")
+
+
+def check_camera_motion(track: PoseTrack, contact_px: float, report: QualityReport) -> None:
+    """Say when the camera moved, and refuse when its motion could not be followed.
+
+    The camera counts as moving when the ground at the feet travels up or down the image by
+    more than the height that separates a foot on the ground from one in the air
+    (`contact_px`); then its motion must be known in nearly every frame.
+    """
+    if track.ground_shift is None or track.n_frames < 2:
+        return
+    lift = camera_lift_px(track)
+    travel = float(np.percentile(lift, 95) - np.percentile(lift, 5))
+    if travel <= contact_px:
+        return
+    detected = track.detected
+    unmeasured = float(np.mean(np.isnan(track.ground_shift[detected, 1]))) \
+        if detected.any() else 1.0
+    if unmeasured > MAX_UNMEASURED_CAMERA:
+        report.add("camera_motion_unrecovered", Level.REFUSE,
+                   f"the camera moved (the ground shifted by {travel:.0f} px) and its motion "
+                   f"could not be followed in {100 * unmeasured:.0f}% of the frames (too "
+                   "little texture around the feet, or too much blur)")
+    else:
+        report.add("camera_moving", Level.INFO,
+                   f"the camera moved (the ground shifted by up to {travel:.0f} px); its "
+                   "motion was measured from the background and removed before the foot "
+                   "strikes were timed")
 
 
 def step_stats(events: GaitEvents) -> StepStats | None:

@@ -74,6 +74,9 @@ def refusal_hint(refusals: list[QualityNote]) -> str:
     if codes & {"irregular_steps", "missed_strikes"}:
         tips.append("film side-on with the camera held still (a tripod, a fence post) or "
                     "panning smoothly with the runner, feet always in view; a treadmill works best")
+    if "camera_motion_unrecovered" in codes:
+        tips.append("hold the phone still (or rest it on something), or pan smoothly, with "
+                    "textured ground (grass, asphalt, a track) around the runner's feet")
     if "low_fps" in codes:
         tips.append("record at 60 fps (or at least 30)")
     return "; ".join(tips).capitalize() + "." if tips else ""

@@ -41,6 +41,9 @@ class PoseTrack:
         on the image-left and image-right edge, as a fraction of trunk length (NaN if no mask).
     waist_line : (T, 2) tilt of the waistband edge between the hips (degrees, + = image-right
         end lower) and its colour contrast; the frontal-plane pelvis evidence.
+    ground_shift : (T, 2) image displacement (px) of the ground at the feet since the previous
+        frame, from the background (camera shake and panning; the belt's or the ground's
+        scroll); NaN where it could not be measured. None for tracks made without it.
     provenance : the processing steps applied, in order (like `movement`'s attrs).
     """
 
@@ -53,6 +56,7 @@ class PoseTrack:
     back_concavity: np.ndarray | None = None
     provenance: tuple[str, ...] = field(default_factory=tuple)
     waist_line: np.ndarray | None = None  # (T, 2): angle (deg, + image-right lower), contrast
+    ground_shift: np.ndarray | None = None  # (T, 2): ground displacement since previous frame
 
     def __post_init__(self) -> None:
         t = len(self.time_s)

@@ -69,6 +69,24 @@ def test_offline_without_model_says_where_to_put_it(isolated: Path,
     assert "pose_landmarker_heavy.task" in text and models.MODEL_DIR_ENV in text
 
 
+def test_download_runs_with_its_progress_bar(isolated: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real pooch download path runs (only the transfer is faked): its progress bar needs
+    tqdm, which once was missing and broke every download on connected machines."""
+    import pooch
+
+    payload = b"pretend model"
+    spec = models.REGISTRY["lite"]
+    fake = models.ModelSpec("lite", spec.filename, spec.url, hashlib.sha256(payload).hexdigest())
+    monkeypatch.setitem(models.REGISTRY, "lite", fake)
+
+    def transfer(self, url, output_file, pooch_obj, check_only=False):  # noqa: ANN001, ANN202
+        Path(output_file).write_bytes(payload)
+
+    monkeypatch.setattr(pooch.HTTPDownloader, "__call__", transfer)
+    assert models.resolve_model("lite").read_bytes() == payload
+
+
 def test_unknown_model_name() -> None:
     with pytest.raises(ModelNotFoundError, match="Unknown model"):
         models.get_spec("medium")

@@ -16,7 +16,7 @@ def save_track(track: PoseTrack, path: Path) -> None:
     tmp = path.with_suffix(".tmp.npz")
     arrays = {"time_s": track.time_s, "image_xy": track.image_xy,
               "visibility": track.visibility, "world_xyz": track.world_xyz}
-    for name in ("back_concavity", "waist_line"):
+    for name in ("back_concavity", "waist_line", "ground_shift"):
         if getattr(track, name) is not None:
             arrays[name] = getattr(track, name)
     meta = {"video": asdict(track.video), "model": track.model,
@@ -33,4 +33,5 @@ def load_track(path: Path) -> PoseTrack:
             world_xyz=data["world_xyz"], video=VideoInfo(**meta["video"]), model=meta["model"],
             back_concavity=data.get("back_concavity", None),
             waist_line=data.get("waist_line", None),
+            ground_shift=data.get("ground_shift", None),
             provenance=tuple(meta["provenance"]))

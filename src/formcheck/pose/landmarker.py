@@ -19,13 +19,18 @@ import numpy as np
 from formcheck.config import PoseConfig
 from formcheck.io.video import Frame, iter_frames, probe
 from formcheck.landmarks import (
+    LEFT_HEEL,
     LEFT_HIP,
     LEFT_SHOULDER,
+    LEFT_TOE,
     N_LANDMARKS,
+    RIGHT_HEEL,
     RIGHT_HIP,
     RIGHT_SHOULDER,
+    RIGHT_TOE,
 )
 from formcheck.models import resolve_model
+from formcheck.pose.ground_motion import ground_shift, to_flow_gray
 from formcheck.pose.silhouette import edge_concavity
 from formcheck.pose.waistline import waist_line
 from formcheck.track import PoseTrack, VideoInfo
@@ -113,6 +118,7 @@ class PoseArrays:
     world: list[np.ndarray] = field(default_factory=list)
     concavity: list[np.ndarray] = field(default_factory=list)
     waist: list[tuple[float, float]] = field(default_factory=list)
+    ground: list[tuple[float, float]] = field(default_factory=list)
 
     def keep_from(self, first_index: int) -> PoseArrays:
         """Drop frames before `first_index` (a segment's warm-up)."""
@@ -129,6 +135,7 @@ def detect_frames(frames: Iterator[Frame], info: VideoInfo, config: PoseConfig,
     nan_xy = np.full((N_LANDMARKS, 2), np.nan)
     last_ms = -1
     first = True
+    previous_gray: np.ndarray | None = None
     with _native_logs_silenced():
         landmarker = _create_landmarker(model_path, config)
     with landmarker:
@@ -144,6 +151,7 @@ def detect_frames(frames: Iterator[Frame], info: VideoInfo, config: PoseConfig,
                 result = landmarker.detect_for_video(image, ms)
             out.index.append(frame.index)
             out.time_s.append(frame.time_s)
+            gray, _ = to_flow_gray(frame.rgb)
             if result.pose_landmarks:
                 lms = result.pose_landmarks[0]
                 norm = np.array([(p.x, p.y, p.visibility or 0.0) for p in lms])
@@ -153,12 +161,15 @@ def detect_frames(frames: Iterator[Frame], info: VideoInfo, config: PoseConfig,
                                            for p in result.pose_world_landmarks[0]]))
                 out.concavity.append(_concavity(result, norm[:, :2], frame.rgb.shape))
                 out.waist.append(_waist(frame.rgb, norm[:, :2]))
+                out.ground.append(_ground(previous_gray, gray, norm[:, :2], info))
             else:
                 out.image_xy.append(nan_xy)
                 out.visibility.append(np.zeros(N_LANDMARKS))
                 out.world.append(np.full((N_LANDMARKS, 3), np.nan))
                 out.concavity.append(np.full(2, np.nan))
                 out.waist.append((np.nan, 0.0))
+                out.ground.append((np.nan, np.nan))
+            previous_gray = gray
             if progress:
                 progress(frame.index + 1, info.n_frames)
     return out
@@ -172,7 +183,9 @@ def track_from_arrays(arrays: PoseArrays, info: VideoInfo, model: str,
         time_s=np.asarray(arrays.time_s), image_xy=np.asarray(arrays.image_xy),
         visibility=np.asarray(arrays.visibility), world_xyz=np.asarray(arrays.world),
         video=info, model=model, back_concavity=np.asarray(arrays.concavity),
-        waist_line=np.asarray(arrays.waist, dtype=float), provenance=(provenance,))
+        waist_line=np.asarray(arrays.waist, dtype=float),
+        ground_shift=np.asarray(arrays.ground, dtype=float).reshape(-1, 2),
+        provenance=(provenance,))
 
 
 def estimate_pose(
@@ -208,9 +221,21 @@ def _waist(rgb: np.ndarray, norm_xy: np.ndarray) -> tuple[float, float]:
     return waist_line(rgb, norm_xy[LEFT_HIP] * size, norm_xy[RIGHT_HIP] * size, shoulder)
 
 
+def _ground(previous: np.ndarray | None, gray: np.ndarray, norm_xy: np.ndarray,
+            info: VideoInfo) -> tuple[float, float]:
+    """Ground displacement at the feet since the previous frame, in pixels of `info`."""
+    if previous is None or previous.shape != gray.shape:
+        return (np.nan, np.nan)
+    feet = np.nanmean(norm_xy[[LEFT_HEEL, RIGHT_HEEL, LEFT_TOE, RIGHT_TOE]],
+                      axis=0)
+    dx, dy = ground_shift(previous, gray, norm_xy, feet)
+    return (dx * info.width, dy * info.height)
+
+
 def _empty_track(info: VideoInfo, model: str) -> PoseTrack:
     return PoseTrack(
         time_s=np.zeros(0), image_xy=np.zeros((0, N_LANDMARKS, 2)),
         visibility=np.zeros((0, N_LANDMARKS)), world_xyz=np.zeros((0, N_LANDMARKS, 3)),
         video=info, model=model, back_concavity=np.zeros((0, 2)), waist_line=np.zeros((0, 2)),
+        ground_shift=np.zeros((0, 2)),
     )
