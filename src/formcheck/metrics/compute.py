@@ -63,7 +63,8 @@ def build_contexts(track: PoseTrack, events: GaitEvents, view: View, leg_px: flo
             foot=stance.foot, ic=stance.ic_frame, to=stance.to_frame, next_ic_same=same,
             next_ic_other=other, time_s=track.time_s, xy=xy, forward=view.forward_sign,
             leg_px=leg_px, trunk_px=trunk_px, leg_cm=leg_cm, back_concavity=concavity,
-            midstance=stance.midstance, previous_other=previous_other, frontal=frontal))
+            midstance=stance.midstance, previous_other=previous_other, frontal=frontal,
+            ic_at=float(np.interp(stance.ic_time_s, track.time_s, np.arange(track.n_frames)))))
     return contexts
 
 

@@ -20,8 +20,8 @@ def _finite(value: float) -> float | None:
           Guidance(None, 8.0, 15.0, "DESIGN §4 guidance; Souza 2016 (heel-to-COM distance)"),
           sdd=3.0)
 def overstride_pct_leg(c: StrideContext) -> float | None:
-    _, _, _, heel, _ = c.leg(c.ic)
-    return _finite(100.0 * c.forward * (heel[0] - c.hip_mid(c.ic)[0]) / c.leg_px)
+    _, _, _, heel, _ = c.leg_at_contact()
+    return _finite(100.0 * c.forward * (heel[0] - c.hip_mid_at_contact()[0]) / c.leg_px)
 
 
 @register("overstride_cm", "cm", SIDE, "as overstride_pct_leg, scaled by the runner's height",
@@ -35,7 +35,7 @@ def overstride_cm(c: StrideContext) -> float | None:
           Guidance(15.0, None, None, "Souza 2016: a nearly straight knee at contact loads it"),
           sdd=3.8)
 def knee_flexion_ic_deg(c: StrideContext) -> float | None:
-    hip, knee, ankle, _, _ = c.leg(c.ic)
+    hip, knee, ankle, _, _ = c.leg_at_contact()
     return _finite(180.0 - joint_angle_deg(hip, knee, ankle))
 
 
@@ -43,7 +43,7 @@ def knee_flexion_ic_deg(c: StrideContext) -> float | None:
           "tibia from vertical at initial contact; + = ankle ahead of the knee",
           Guidance(None, 6.0, 10.0, "Souza 2016: a vertical shank at contact"), sdd=4.8)
 def shank_angle_ic_deg(c: StrideContext) -> float | None:
-    _, knee, ankle, _, _ = c.leg(c.ic)
+    _, knee, ankle, _, _ = c.leg_at_contact()
     return _finite(lean_from_vertical_deg(ankle, knee, -c.forward))
 
 
