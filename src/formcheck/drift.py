@@ -20,7 +20,8 @@ MIN_WINDOW = 7  # strides per window (Dingenen 2018: medians of >= 7 strides)
 # apart for a runner to tire. Below a minute the two windows of a steady runner differ only by
 # measurement noise (on the 12-s GaitLab clip the early/late change of every metric is within
 # its stride-to-stride spread), and fatigue-related changes build over minutes of running.
-MIN_DRIFT_SPAN_S = 60.0
+# 50 s of strides = a one-minute clip, allowing for the strides cut off at its two ends.
+MIN_DRIFT_SPAN_S = 50.0
 
 
 @dataclass(frozen=True)

@@ -113,8 +113,8 @@ def detect_stances(track: PoseTrack, leg_px: float, config: EventConfig | None =
     run_speed = running_speed(track, ground_v, forward, seeds)
     t = track.time_s
     threshold = config.contact_speed_of_running * run_speed
-    slower = {foot: np.nanmin(foot_relative_speed(track, foot, forward, ground_v), axis=1)
-              for foot in Side}  # the first of heel and toe to stop
+    slower = {foot: np.fmin(*foot_relative_speed(track, foot, forward, ground_v).T)
+              for foot in Side}  # the first of heel and toe to stop (NaN only if both are)
     stances: list[Stance] = []
     for foot, start, stop in seeds:
         ic_pos = _ic_crossing(slower[foot], start, stop, threshold, track.fps)
