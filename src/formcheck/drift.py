@@ -14,6 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import bootstrap, theilslopes
 
+from formcheck import schema
+from formcheck.metrics.compute import StrideResult
+from formcheck.metrics.registry import REGISTRY
+from formcheck.quality import Level, QualityReport
+from formcheck.schema import rounded
+
 WINDOW_FRACTION = 0.25  # first and last quarter of the strides
 MIN_WINDOW = 7  # strides per window (Dingenen 2018: medians of >= 7 strides)
 # Within one clip, drift is only meaningful when the early and late windows are far enough
@@ -70,3 +76,38 @@ def compute_drift(time_s: np.ndarray, values: np.ndarray, sdd: float | None,
     slope = float(theilslopes(values, time_s / 60.0).slope)
     return DriftResult(float(np.median(early)), float(np.median(late)), change, ci, slope,
                        flagged, size, size)
+
+
+def drift_of(strides: list[StrideResult], metric_ids: list[str],
+             report: QualityReport | None = None) -> dict[str, schema.Drift]:
+    """Early-vs-late drift per metric, both feet pooled in time order.
+
+    Within-clip drift is only presented for clips long enough for a runner to tire (see
+    `MIN_DRIFT_SPAN_S`); shorter clips get a note pointing to `formcheck compare`.
+    """
+    out: dict[str, schema.Drift] = {}
+    span = (strides[-1].ic_time_s - strides[0].ic_time_s) if len(strides) > 1 else 0.0
+    if span < MIN_DRIFT_SPAN_S:
+        if report is not None:
+            report.add("drift_short", Level.INFO,
+                       f"the strides span {span:.0f} s: too short to show how form changes as "
+                       f"the runner tires (at least {MIN_DRIFT_SPAN_S:.0f} s); film an early "
+                       "and a late clip of one run and use `formcheck compare`")
+        return out
+    times = np.array([s.ic_time_s for s in strides])
+    for metric_id in metric_ids:
+        definition = REGISTRY[metric_id]
+        if definition.validation_only:
+            continue
+        values = np.array([np.nan if s.metrics.get(metric_id) is None
+                           else s.metrics[metric_id] for s in strides], dtype=float)
+        result = compute_drift(times, values, definition.sdd)
+        if result is None:
+            continue
+        out[metric_id] = schema.Drift(
+            early=rounded(result.early), late=rounded(result.late),
+            change=rounded(result.change),
+            ci95=(round(result.ci95[0], 3), round(result.ci95[1], 3)),
+            slope_per_min=rounded(result.slope_per_min), flagged=result.flagged,
+            n_early=result.n_early, n_late=result.n_late)
+    return out

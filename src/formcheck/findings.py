@@ -5,9 +5,21 @@ Causes and drills are attached by the advice stage from the documents' rules.
 
 from __future__ import annotations
 
+import numpy as np
+
+from formcheck.landmarks import LEG, Side
 from formcheck.metrics.compute import Stat
 from formcheck.metrics.registry import REGISTRY, Guidance
 from formcheck.schema import Finding
+from formcheck.track import PoseTrack
+
+
+def leg_visibility(track: PoseTrack) -> dict[str, float]:
+    """Mean MediaPipe visibility of each leg's landmarks over frames with a pose (feeds each
+    finding's confidence)."""
+    ok = track.detected
+    return {foot.value: float(np.mean(track.visibility[ok][:, list(LEG[foot])]))
+            if ok.any() else 0.0 for foot in Side}
 
 
 def guidance_text(g: Guidance, unit: str) -> str:

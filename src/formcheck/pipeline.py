@@ -12,38 +12,19 @@ from formcheck import __version__, schema
 from formcheck.advice import advise, disclaimer, drift_findings, safety_notes
 from formcheck.cleaning import CleaningReport, clean_track, torso_length_px
 from formcheck.config import Config
-from formcheck.drift import MIN_DRIFT_SPAN_S, compute_drift
-from formcheck.events import GaitEvents, detect_events
-from formcheck.events_frontal import detect_events_frontal
-from formcheck.findings import assess, asymmetry, guidance_text
+from formcheck.drift import drift_of
+from formcheck.events import GaitEvents
+from formcheck.families import ViewFamily, family_of
+from formcheck.findings import assess, asymmetry, guidance_text, leg_visibility
 from formcheck.io.video import probe
-from formcheck.landmarks import LEG, Side
-from formcheck.metrics.compute import (
-    StrideResult,
-    build_contexts,
-    compute_strides,
-    frontal_roll_deg,
-    summarise,
-)
+from formcheck.keyframes import key_frames
+from formcheck.metrics.compute import StrideResult, build_contexts, compute_strides, summarise
 from formcheck.metrics.registry import REGISTRY
-from formcheck.metrics.scale import ground_roll_deg, leg_length_px
-from formcheck.plausibility import (
-    check_camera_motion,
-    check_decoding,
-    check_steps,
-    gate_strides,
-)
+from formcheck.plausibility import check_decoding, check_steps, gate_strides
 from formcheck.pose.landmarker import ProgressFn
 from formcheck.pose.segmented import estimate_pose_segmented
-from formcheck.quality import (
-    Level,
-    QualityReport,
-    check_frontal,
-    check_gait,
-    check_track,
-    check_video,
-    check_view,
-)
+from formcheck.quality import Level, QualityReport, check_gait, check_track, check_video, check_view
+from formcheck.schema import rounded
 from formcheck.texts import Lang
 from formcheck.track import PoseTrack
 from formcheck.view import View, ViewDecision, detect_view
@@ -102,7 +83,10 @@ def analyze_track(track: PoseTrack, options: AnalyzeOptions | None = None,
 def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
                       report: QualityReport | None = None,
                       pose_fps: float | None = None) -> AnalysisRun:
-    """Like `analyze_track`, also keeping the cleaned track."""
+    """Like `analyze_track`, also keeping the cleaned track.
+
+    One straight line of stages; what differs between views lives in the view's family.
+    """
     options = options or AnalyzeOptions()
     config = options.config
     report = report or QualityReport()
@@ -117,86 +101,47 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
                f"({100 * decision.confidence:.0f}% sure)")
     check_view(decision, report)
     report.raise_if_refused(path)
-    family = "side" if decision.view.is_side else "frontal"
-    near = Side.RIGHT if decision.view is View.SIDE_RIGHT else Side.LEFT
-    leg_px = leg_length_px(cleaned, near, percentile=50.0 if family == "side" else 90.0)
-    if family == "side":
-        # seen from the side the belt and a tracking shot's ground scroll horizontally, so
-        # vertical ground motion is the camera's own (front/rear: the ground scrolls vertically)
-        check_camera_motion(cleaned, config.events.contact_height_leg * leg_px, report)
-        report.raise_if_refused(path)
-        events = detect_events(cleaned, leg_px, config.events)
-        leg_px = leg_length_px(cleaned, near, events)
-    else:
-        check_frontal(cleaned, config.quality, report)
-        events = detect_events_frontal(cleaned, leg_px, config.events)
+    family = family_of(decision.view)
+    leg_px = family.leg_px(cleaned, decision.view)
+    family.prepare(cleaned, leg_px, config, report)
+    report.raise_if_refused(path)
+    events = family.events(cleaned, leg_px, config)
+    leg_px = family.refine_leg_px(cleaned, decision.view, events, leg_px)
     check_gait(events, config.quality, report)
     check_steps(events, report)
     report.raise_if_refused(path)
-    roll = ground_roll_deg(cleaned, events, leg_px) if family == "side" \
-        else frontal_roll_deg(cleaned)
+    roll = family.roll_deg(cleaned, events, leg_px)
     leg_cm = options.height_cm * config.metrics.leg_length_per_height \
         if options.height_cm else None
     contexts = build_contexts(cleaned, events, decision.view, leg_px, roll, leg_cm)
-    strides, defs = compute_strides(contexts, family)
-    strides = gate_strides(strides, near if family == "side" else None, report)
+    strides, defs = compute_strides(contexts, family.name)
+    strides = gate_strides(strides, family.near_leg(decision.view), report)
     if decision.oblique or decision.changes_view:
         # angles measured in an oblique or changing view are projections of the wrong plane
         strides = [replace(s, metrics={}) for s in strides]
         defs = []
     if contexts and contexts[0].frontal is not None:
-        source = contexts[0].frontal.pelvis_source
-        if source == "hip landmarks":
-            report.add("pelvis_source", Level.WARN,
-                       "no clear waistband edge: pelvic drop comes from the hip landmarks, "
-                       "which under-read it; wear shorts that contrast with the shirt")
-        else:
-            report.add("pelvis_source", Level.INFO, "pelvic drop measured on the waistband line")
-        if decision.view is View.REAR:
-            report.add("toe_out_view", Level.INFO,
-                       "toe-out is not measured from behind (the foot is foreshortened); "
-                       "film from the front for it")
+        note_pelvis_source(contexts[0].frontal.pelvis_source, decision.view, report)
     summary = summarise(strides, [d.id for d in defs])
     for note in decision.notes:
         report.add("view", Level.WARN, note)
     analysis = _assemble(cleaned, decision, events, strides, summary, report, cleaning,
-                         leg_px, roll, options, pose_fps)
+                         leg_px, roll, options, pose_fps, family)
     return AnalysisRun(analysis, cleaned)
 
 
-def drift_of(strides: list[StrideResult], metric_ids: list[str],
-             report: QualityReport | None = None, lang: Lang = "en",
-             ) -> dict[str, schema.Drift]:
-    """Early-vs-late drift per metric, both feet pooled in time order.
-
-    Within-clip drift is only presented for clips long enough for a runner to tire (see
-    `drift.MIN_DRIFT_SPAN_S`); shorter clips get a note pointing to `formcheck compare`.
-    """
-    out: dict[str, schema.Drift] = {}
-    span = (strides[-1].ic_time_s - strides[0].ic_time_s) if len(strides) > 1 else 0.0
-    if span < MIN_DRIFT_SPAN_S:
-        if report is not None:
-            report.add("drift_short", Level.INFO,
-                       f"the strides span {span:.0f} s: too short to show how form changes as "
-                       f"the runner tires (at least {MIN_DRIFT_SPAN_S:.0f} s); film an early "
-                       "and a late clip of one run and use `formcheck compare`")
-        return out
-    for metric_id in metric_ids:
-        definition = REGISTRY[metric_id]
-        if definition.validation_only:
-            continue
-        times = np.array([s.ic_time_s for s in strides])
-        values = np.array([np.nan if s.metrics.get(metric_id) is None
-                           else s.metrics[metric_id] for s in strides], dtype=float)
-        result = compute_drift(times, values, definition.sdd)
-        if result is None:
-            continue
-        out[metric_id] = schema.Drift(
-            early=_clean(result.early), late=_clean(result.late), change=_clean(result.change),
-            ci95=(round(result.ci95[0], 3), round(result.ci95[1], 3)),
-            slope_per_min=_clean(result.slope_per_min), flagged=result.flagged,
-            n_early=result.n_early, n_late=result.n_late)
-    return out
+def note_pelvis_source(source: str, view: View, report: QualityReport) -> None:
+    """Say where pelvic drop came from (rear/front views), and what rear views cannot do."""
+    if source == "hip landmarks":
+        report.add("pelvis_source", Level.WARN,
+                   "no clear waistband edge: pelvic drop comes from the hip landmarks, "
+                   "which under-read it; wear shorts that contrast with the shirt")
+    else:
+        report.add("pelvis_source", Level.INFO, "pelvic drop measured on the waistband line")
+    if view is View.REAR:
+        report.add("toe_out_view", Level.INFO,
+                   "toe-out is not measured from behind (the foot is foreshortened); "
+                   "film from the front for it")
 
 
 def _events(events: GaitEvents) -> list[schema.Event]:
@@ -209,14 +154,11 @@ def _events(events: GaitEvents) -> list[schema.Event]:
     return sorted(out, key=lambda e: (e.frame, e.type))
 
 
-def _clean(value: float | None, digits: int = 3) -> float | None:
-    return None if value is None or not np.isfinite(value) else round(float(value), digits)
-
 
 def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
               strides: list[StrideResult], summary: dict, report: QualityReport,
               cleaning: CleaningReport, leg_px: float, roll: float, options: AnalyzeOptions,
-              pose_fps: float | None) -> schema.Analysis:
+              pose_fps: float | None, family: ViewFamily) -> schema.Analysis:
     info = track.video
     metric_info = {}
     for metric_id in summary:
@@ -229,20 +171,20 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         video=schema.VideoMeta(path=info.path, fps=round(track.fps, 3), width=info.width,
                                height=info.height, duration_s=round(info.duration_s, 3),
                                rotation_deg=info.rotation_deg, n_frames=track.n_frames,
-                               variable_frame_rate=_is_vfr(track)),
+                               variable_frame_rate=track.is_variable_rate),
         view=decision.view.value,
         view_confidence=round(decision.confidence, 3),
-        cadence_spm=_clean(events.cadence_spm, 2),
+        cadence_spm=rounded(events.cadence_spm, 2),
         events=_events(events),
         strides=[schema.Stride(foot=s.foot.value, ic_frame=s.ic_frame,
                                ic_time_s=round(s.ic_time_s, 4), to_frame=s.to_frame,
                                midstance_frame=s.midstance_frame,
-                               metrics={k: _clean(v) for k, v in s.metrics.items()})
+                               metrics={k: rounded(v) for k, v in s.metrics.items()})
                  for s in strides],
         summary={k: schema.MetricSummary(**{side: schema.Stat(
-            median=_clean(st.median), iqr=_clean(st.iqr), n=st.n)
+            median=rounded(st.median), iqr=rounded(st.iqr), n=st.n)
             for side, st in v.items()}) for k, v in summary.items()},
-        drift=(drift := drift_of(strides, list(summary), report, options.lang)),
+        drift=(drift := drift_of(strides, list(summary), report)),
         findings=advise(assess(summary, leg_visibility(track), decision.confidence),
                         options.lang) + drift_findings(drift, options.lang),
         asymmetry=asymmetry(summary),
@@ -252,52 +194,13 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         scale=schema.Scale(leg_length_px=round(leg_px, 2),
                            trunk_length_px=round(float(np.nanmedian(torso_length_px(track))), 2),
                            roll_deg=round(roll, 2), height_cm=options.height_cm),
-        processing=schema.Processing(model=track.model, pose_fps=_clean(pose_fps, 1),
+        processing=schema.Processing(model=track.model, pose_fps=rounded(pose_fps, 1),
                                      swapped_frames=cleaning.swapped_frames,
                                      filled_frames=cleaning.filled_frames,
                                      dropped_identity_frames=cleaning.dropped_identity_frames,
                                      lowpass_hz=round(cleaning.lowpass_hz, 2),
                                      provenance=list(track.provenance)),
-        key_frames=key_frames(track, strides, family_metric(decision.view)),
+        key_frames=key_frames(track, strides, family),
         lang=options.lang, disclaimer=disclaimer(options.lang),
         safety=safety_notes(options.lang),
     )
-
-
-def leg_visibility(track: PoseTrack) -> dict[str, float]:
-    """Mean MediaPipe visibility of each leg's landmarks over frames with a pose."""
-    ok = track.detected
-    return {foot.value: float(np.mean(track.visibility[ok][:, list(LEG[foot])]))
-            if ok.any() else 0.0 for foot in Side}
-
-
-def family_metric(view: View) -> str:
-    """The metric drawn on the key frames of a view."""
-    return "knee_flexion_ic_deg" if view.is_side else "knee_fppa_deg"
-
-
-def key_frames(track: PoseTrack, strides: list[StrideResult], metric: str,
-               ) -> list[schema.KeyFrame]:
-    """One frame per foot: the stride whose value is that foot's median (side: the foot
-    strike; rear/front: midstance)."""
-    out = []
-    for foot in Side:
-        own = [s for s in strides if s.foot is foot and s.metrics.get(metric) is not None]
-        if not own:
-            continue
-        values = np.array([s.metrics[metric] for s in own])
-        chosen = own[int(np.argmin(np.abs(values - np.median(values))))]
-        frame = chosen.ic_frame if metric == "knee_flexion_ic_deg" else \
-            (chosen.midstance_frame or chosen.ic_frame)
-        points = [(round(float(x), 1), round(float(y), 1)) for x, y in track.image_xy[frame]]
-        out.append(schema.KeyFrame(frame=frame, time_s=round(float(track.time_s[frame]), 3),
-                                   foot=foot.value, label=metric,
-                                   value=_clean(chosen.metrics[metric], 1), landmarks=points))
-    return out
-
-
-def _is_vfr(track: PoseTrack) -> bool:
-    if track.n_frames < 3:
-        return False
-    dt = np.diff(track.time_s)
-    return bool(np.std(dt) > 0.1 * np.median(dt))

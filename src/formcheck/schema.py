@@ -3,9 +3,15 @@ batch, served by the web app and rendered by the reports. Extend it; never renam
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+def rounded(value: float | None, digits: int = 3) -> float | None:
+    """A finite value rounded for the results, None for missing or non-finite values."""
+    return None if value is None or not math.isfinite(value) else round(float(value), digits)
 
 SCHEMA_VERSION = "1.0"
 

@@ -85,6 +85,14 @@ class PoseTrack:
             return self.video.fps
         return float(1.0 / np.median(np.diff(self.time_s)))
 
+    @property
+    def is_variable_rate(self) -> bool:
+        """True when frame intervals vary by more than 10 % (a phone's variable frame rate)."""
+        if self.n_frames < 3:
+            return False
+        dt = np.diff(self.time_s)
+        return bool(np.std(dt) > 0.1 * np.median(dt))
+
     def with_changes(self, step: str, **changes: object) -> PoseTrack:
         """A new track with some arrays replaced and `step` appended to the provenance."""
         return replace(self, provenance=(*self.provenance, step), **changes)
