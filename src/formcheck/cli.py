@@ -106,7 +106,7 @@ def analyze(
 
 def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float | None,
              view: ViewChoice, lang: LangChoice, workers: int, overlay: bool) -> None:
-    from formcheck.io.results import prepare_output_dir, write_results
+    from formcheck.outputs import prepare, write_outputs
     from formcheck.pipeline import AnalyzeOptions, analyze_video_run
     from formcheck.report.terminal import render_summary
     from formcheck.samples import resolve_video_argument
@@ -114,7 +114,7 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
 
     path = resolve_video_argument(video)
     out_dir = out or Path("formcheck-out") / path.stem
-    prepare_output_dir(out_dir)  # fail before minutes of work, not after
+    prepare(out_dir)  # fail before minutes of work, not after
     options = AnalyzeOptions(model=model.value, height_cm=height_cm, lang=lang.value,
                              view=None if view is ViewChoice.auto else View(view.value),
                              workers=workers or os.cpu_count() or 1)
@@ -128,7 +128,7 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
 
         run = analyze_video_run(path, options, progress=on_frame)
         progress.reset(task, description="overlay", total=None)
-        written = write_results(run.analysis, out_dir, video=path,
+        written = write_outputs(run.analysis, out_dir, video=path,
                                 track=run.track if overlay else None, progress=on_frame)
     analysis = run.analysis
     render_summary(analysis, out_console, lang.value)
@@ -187,7 +187,7 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice,
                       f"{d.n_early}/{d.n_late}", "[bold red]changed[/]" if d.flagged else "")
     out_console.print(table)
     if out is not None:
-        prepare_output_dir(out)
+        prepare_output_dir(out, marker="compare.json", names=("compare.json",))
         target = out / "compare.json"
         atomic_write_text(target, json.dumps({
             "early": a.video.path, "late": b.video.path, "view": a.view,

@@ -20,14 +20,21 @@ def compare_analyses(early: Analysis, late: Analysis, min_strides: int = 7,
     """Per metric measured in both clips: median change late − early, 95 % CI, flag."""
     out = {}
     for metric in early.summary:
-        if metric not in late.summary or REGISTRY[metric].validation_only:
+        info = late.metrics.get(metric) or early.metrics.get(metric)
+        if metric not in late.summary or info is None or info.validation_only:
             continue
         a, b = stride_values(early, metric), stride_values(late, metric)
         if len(a) < min_strides or len(b) < min_strides:
             continue
-        change, ci, flagged = compare_windows(a, b, REGISTRY[metric].sdd)
+        change, ci, flagged = compare_windows(a, b, info.sdd or _registry_sdd(metric))
         out[metric] = Drift(early=round(float(np.median(a)), 3),
                             late=round(float(np.median(b)), 3), change=round(change, 3),
                             ci95=(round(ci[0], 3), round(ci[1], 3)), slope_per_min=None,
                             flagged=flagged, n_early=len(a), n_late=len(b))
     return out
+
+
+def _registry_sdd(metric: str) -> float | None:
+    """An analysis.json written before `MetricInfo.sdd` existed: this version's value."""
+    definition = REGISTRY.get(metric)
+    return definition.sdd if definition is not None else None

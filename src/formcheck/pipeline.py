@@ -163,9 +163,12 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
     metric_info = {}
     for metric_id in summary:
         d = REGISTRY[metric_id]
+        g = d.guidance
         metric_info[metric_id] = schema.MetricInfo(
             unit=d.unit, sign=d.sign, validation_only=d.validation_only,
-            guidance=guidance_text(d.guidance, d.unit) if d.guidance else None)
+            guidance=guidance_text(g, d.unit) if g else None,
+            ok_min=g.ok_min if g else None, ok_max=g.ok_max if g else None,
+            watch_max=g.watch_max if g else None, source=g.source if g else None, sdd=d.sdd)
     return schema.Analysis(
         tool_version=__version__,
         video=schema.VideoMeta(path=info.path, fps=round(track.fps, 3), width=info.width,

@@ -109,10 +109,18 @@ class QualityNoteModel(_Model):
 
 
 class MetricInfo(_Model):
+    """What a reader of the results needs to know about a metric, so renderers, `compare` and
+    batch work from the `Analysis` alone (also for metrics a later version no longer has)."""
+
     unit: str
     sign: str
     guidance: str | None = None
     validation_only: bool = False
+    ok_min: float | None = None  # the guidance range (None = open-ended)
+    ok_max: float | None = None
+    watch_max: float | None = None
+    source: str | None = None  # where the guidance range comes from
+    sdd: float | None = None  # smallest detectable difference (drift and compare)
 
 
 class Scale(_Model):

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from formcheck.cli import app
 from formcheck.compare import compare_analyses
-from formcheck.io.results import write_results
+from formcheck.outputs import write_outputs
 from formcheck.pipeline import analyze_track
 from formcheck.synthetic import FrontalRunner, synthetic_frontal_track
 
@@ -30,8 +30,8 @@ def test_a_real_change_is_flagged_and_no_change_is_not() -> None:
 
 
 def test_cli_compare_from_analysis_files(tmp_path: Path) -> None:
-    a = write_results(_analysis(4.0), tmp_path / "a", report=False)[0]
-    b = write_results(_analysis(10.0), tmp_path / "b", report=False)[0]
+    a = write_outputs(_analysis(4.0), tmp_path / "a", report=False)[0]
+    b = write_outputs(_analysis(10.0), tmp_path / "b", report=False)[0]
     result = CliRunner().invoke(app, ["compare", str(a), str(b), "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "c" / "compare.json").read_text())

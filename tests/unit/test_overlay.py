@@ -12,7 +12,7 @@ import pytest
 from clips import write_clip
 
 from formcheck.errors import OutputError
-from formcheck.io.results import prepare_output_dir, write_results
+from formcheck.outputs import prepare, write_outputs
 from formcheck.pipeline import analyze_track_run
 from formcheck.report.overlay import draw_frame, panel_rows, stance_mask, strike_mask
 from formcheck.synthetic import SyntheticRunner, synthetic_side_track
@@ -66,7 +66,7 @@ def test_overlay_video_has_every_frame_and_is_written_safely(run, tmp_path: Path
     clip = write_clip(tmp_path / "clip.mp4", [round(1000 * t) for t in run.track.time_s],
                       width=320, height=180)
     out = tmp_path / "out"
-    written = write_results(run.analysis, out, video=clip, track=run.track)
+    written = write_outputs(run.analysis, out, video=clip, track=run.track)
     overlay = out / "overlay.mp4"
     assert overlay in written and 'src="overlay.mp4"' in (out / "report.html").read_text()
     with av.open(str(overlay)) as container:
@@ -82,5 +82,5 @@ def test_overlay_video_has_every_frame_and_is_written_safely(run, tmp_path: Path
 def test_a_folder_with_someone_elses_files_is_refused(tmp_path: Path) -> None:
     (tmp_path / "overlay.mp4").write_bytes(b"my holiday video")
     with pytest.raises(OutputError) as err:
-        prepare_output_dir(tmp_path)
+        prepare(tmp_path)
     assert "overlay.mp4 exists and was not written by formcheck" in str(err.value)

@@ -8,7 +8,8 @@ from pathlib import Path
 import av
 import numpy as np
 
-from formcheck.io.results import load_analysis, write_results
+from formcheck.io.results import load_analysis
+from formcheck.outputs import write_outputs
 from formcheck.pipeline import AnalyzeOptions, analyze_track
 from formcheck.report.html import render_report
 from formcheck.synthetic import (
@@ -57,7 +58,29 @@ def test_japanese_report(tmp_path: Path) -> None:
 def test_results_written_and_loaded(tmp_path: Path) -> None:
     track, _ = synthetic_side_track(SyntheticRunner(duration_s=8))
     analysis = analyze_track(track)
-    written = write_results(analysis, tmp_path / "out")
+    written = write_outputs(analysis, tmp_path / "out")
     assert [p.name for p in written] == ["analysis.json", "strides.csv", "report.html"]
     assert load_analysis(written[0]) == analysis
     assert (tmp_path / "out" / "report.html").stat().st_mode & 0o044  # readable by others
+
+
+def test_an_analysis_with_a_metric_this_version_does_not_know_still_renders() -> None:
+    """Renderers and `compare` work from the Analysis alone: an analysis.json written by a
+    later version (one more metric) renders and compares instead of failing on a lookup."""
+    from formcheck.compare import compare_analyses
+    from formcheck.schema import MetricInfo, MetricSummary, Stat
+
+    track, _ = synthetic_side_track(SyntheticRunner(duration_s=8))
+    analysis = analyze_track(track)
+    new = "future_metric_deg"
+    strides = [s.model_copy(update={"metrics": {**s.metrics, new: 3.0 + i % 3}})
+               for i, s in enumerate(analysis.strides)]
+    stat = Stat(median=4.0, iqr=1.0, n=len(strides))
+    later = analysis.model_copy(update={
+        "strides": strides,
+        "summary": {**analysis.summary, new: MetricSummary(left=stat, right=stat, both=stat)},
+        "metrics": {**analysis.metrics, new: MetricInfo(unit="deg", sign="+ = more",
+                                                        ok_min=None, ok_max=5.0, sdd=2.0)}})
+    html = render_report(later, None)
+    assert "<svg" in html
+    assert new in compare_analyses(later, later)

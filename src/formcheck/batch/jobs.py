@@ -43,7 +43,7 @@ def default_analyzer(path: Path, options: AnalyzeOptions,
 def process_clip(job: ClipJob, analyzer: Analyzer | None = None,
                  progress_queue: Any = None) -> ClipOutcome:
     """Analyse one clip and write its results atomically; errors become an outcome."""
-    from formcheck.io.results import write_results
+    from formcheck.outputs import write_outputs
 
     analyzer = analyzer or default_analyzer
 
@@ -53,7 +53,7 @@ def process_clip(job: ClipJob, analyzer: Analyzer | None = None,
 
     try:
         run = analyzer(Path(job.path), job.options, report)
-        write_results(run.analysis, Path(job.out_dir), report=job.report)
+        write_outputs(run.analysis, Path(job.out_dir), report=job.report)
         return ClipOutcome(job.path, job.sha256, True, job.out_dir)
     except FormcheckError as exc:
         return ClipOutcome(job.path, job.sha256, False, error=str(exc))

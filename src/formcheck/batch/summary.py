@@ -10,6 +10,7 @@ from pathlib import Path
 from formcheck.batch.ledger import Ledger, Row
 from formcheck.io.results import atomic_write_text, load_analysis
 from formcheck.metrics.registry import REGISTRY
+from formcheck.outputs import ANALYSIS_JSON, REPORT_HTML
 from formcheck.texts import metric_label
 
 BASE_COLUMNS = ["athlete", "session", "clip", "state", "view", "cadence_spm", "n_strides",
@@ -21,17 +22,18 @@ def clip_row(row: Row, out_dir: Path) -> dict:
                     "state": row.state, "error": row.error}
     if row.state != "done" or not row.out_dir:
         return record
-    analysis = load_analysis(Path(row.out_dir) / "analysis.json")
+    analysis = load_analysis(Path(row.out_dir) / ANALYSIS_JSON.name)
     record.update({
         "view": analysis.view, "cadence_spm": analysis.cadence_spm,
         "n_strides": len(analysis.strides),
         "findings_flag": sum(f.severity == "flag" for f in analysis.findings),
         "findings_watch": sum(f.severity == "watch" for f in analysis.findings),
         "drift_flagged": ";".join(m for m, d in analysis.drift.items() if d.flagged),
-        "report": os.path.relpath(Path(row.out_dir) / "report.html", out_dir),
+        "report": os.path.relpath(Path(row.out_dir) / REPORT_HTML.name, out_dir),
     })
     for metric, summary in analysis.summary.items():
-        if REGISTRY[metric].validation_only:
+        info = analysis.metrics.get(metric)
+        if info is not None and info.validation_only:
             continue
         for side in ("left", "right", "both"):
             record[f"{metric}_{side}"] = getattr(summary, side).median

@@ -8,7 +8,6 @@ from pathlib import Path
 from jinja2 import Environment, select_autoescape
 
 from formcheck.errors import FormcheckError
-from formcheck.metrics.registry import REGISTRY
 from formcheck.plausibility import nothing_text_key
 from formcheck.report.frames import draw_key_frame, read_frames
 from formcheck.report.order import metric_order
@@ -48,7 +47,7 @@ def render_report(analysis: Analysis, video: Path | None = None,
     """The report's HTML; `overlay` is the overlay video's file name beside the report."""
     lang = analysis.lang
     t = ui_texts(lang)
-    labels = {m: metric_label(m, lang, short=False) for m in REGISTRY}
+    labels = {m: metric_label(m, lang, short=False) for m in analysis.summary}
     plots = [svg for m in metric_order(analysis)[:MAX_PLOTS]
              if (svg := plot_metric_svg(analysis, m, labels[m])) is not None]
     frames = []
@@ -59,7 +58,7 @@ def render_report(analysis: Analysis, video: Path | None = None,
             pictures = {}
         for key in analysis.key_frames:
             if key.frame in pictures:
-                caption = (f"{t[key.foot]} · {labels[key.label]} "
+                caption = (f"{t[key.foot]} · {metric_label(key.label, lang, short=False)} "
                            f"{'' if key.value is None else f'{key.value:.0f}°'} · "
                            f"{key.time_s:.2f} s")
                 frames.append({"jpeg": draw_key_frame(pictures[key.frame], key, caption),

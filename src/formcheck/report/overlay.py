@@ -29,7 +29,6 @@ from formcheck.schema import Analysis
 from formcheck.texts import metric_label
 from formcheck.track import PoseTrack
 
-OVERLAY_NAME = "overlay.mp4"
 MAX_SIDE = 960  # px: sharp on a phone, small to send
 PANEL_METRICS = 3
 STRIKE_FLASH_S = 0.12

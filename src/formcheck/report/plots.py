@@ -13,7 +13,6 @@ matplotlib.rcParams["svg.fonttype"] = "none"
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from formcheck.metrics.registry import REGISTRY  # noqa: E402
 from formcheck.schema import Analysis  # noqa: E402
 
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
@@ -36,9 +35,8 @@ def plot_metric_svg(analysis: Analysis, metric: str, title: str) -> str | None:
     if not series:
         return None
     fig, ax = plt.subplots(figsize=(5.0, 2.6), dpi=100)
-    definition = REGISTRY[metric]
-    g = definition.guidance
-    if g is not None:
+    g = analysis.metrics.get(metric)
+    if g is not None and (g.ok_min is not None or g.ok_max is not None):
         lo = g.ok_min if g.ok_min is not None else ax.get_ylim()[0]
         all_v = np.concatenate([v for _, v in series.values()])
         lo = g.ok_min if g.ok_min is not None else min(all_v.min(), g.ok_max or 0) - 1
@@ -60,7 +58,7 @@ def plot_metric_svg(analysis: Analysis, metric: str, title: str) -> str | None:
         ax.plot(t, v, "o", ms=3.5, color=SIDE_COLOURS[foot], label=foot)
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_xlabel("time (s)", fontsize=8)
-    ax.set_ylabel(definition.unit, fontsize=8)
+    ax.set_ylabel(g.unit if g is not None else "", fontsize=8)
     ax.tick_params(labelsize=8)
     ax.legend(fontsize=7, loc="best", frameon=False)
     ax.grid(alpha=0.3)

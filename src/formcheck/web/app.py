@@ -23,15 +23,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from formcheck import __version__
 from formcheck.batch.jobs import Analyzer
+from formcheck.outputs import OUTPUTS, REPORT_HTML
 from formcheck.texts import LANGS, Lang, ui_texts
 from formcheck.web.dispatcher import Dispatcher
 from formcheck.web.guards import BodySizeLimit, SecurityHeaders
 from formcheck.web.store import Job, JobStore, new_job_id
 from formcheck.web.uploads import UploadRejected, UploadTooLarge, check_upload, save_upload
 
-RESULT_FILES = {"analysis.json": "application/json", "strides.csv": "text/csv",
-                "report.html": "text/html", "overlay.mp4": "video/mp4"}
-INLINE = {"report.html", "overlay.mp4"}  # shown in the browser; the others download
+RESULT_FILES = {o.name: o.media_type for o in OUTPUTS}
+INLINE = {o.name for o in OUTPUTS if o.inline}  # shown in the browser; the others download
 PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
             "img-src 'self' data:; media-src 'self'; connect-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'")
@@ -209,7 +209,7 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
         path = data_dir / "results" / job.id / name
         if not path.is_file():
             raise HTTPException(404, "No such result.")
-        headers = {"content-security-policy": REPORT_CSP} if name == "report.html" else None
+        headers = {"content-security-policy": REPORT_CSP} if name == REPORT_HTML.name else None
         return FileResponse(path, media_type=RESULT_FILES[name], filename=name,
                             headers=headers,
                             content_disposition_type="inline" if name in INLINE

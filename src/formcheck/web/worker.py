@@ -14,7 +14,7 @@ from pathlib import Path
 
 from formcheck.batch.jobs import Analyzer, default_analyzer
 from formcheck.errors import FormcheckError
-from formcheck.io.results import write_results
+from formcheck.outputs import write_outputs
 from formcheck.pipeline import AnalyzeOptions
 from formcheck.view import View
 from formcheck.web.store import Job, JobStore
@@ -62,7 +62,7 @@ def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None,
         analysis = run.analysis.model_copy(update={"video": run.analysis.video.model_copy(
             update={"path": job.display_name})})
         store.progress(job_id, "overlay", 0, run.track.n_frames)
-        write_results(analysis, Path(data_dir) / "results" / job_id, video=Path(job.input),
+        write_outputs(analysis, Path(data_dir) / "results" / job_id, video=Path(job.input),
                       track=run.track, progress=reporter("overlay"))
     except FormcheckError as exc:
         message = user_message(exc, job)
