@@ -19,7 +19,8 @@ import numpy as np
 from formcheck.config import PoseConfig
 from formcheck.io.track_store import load_track, save_track
 from formcheck.pipeline import analyze_track
-from formcheck.pose.landmarker import estimate_pose
+from formcheck.pose.mediapipe.landmarker import MediaPipeBackend
+from formcheck.pose.stage import estimate_pose
 
 # our metric id → (truth key in a synthetic stride, scale to our unit, target, unit)
 STRIDE_TRUTH = {
@@ -42,7 +43,7 @@ def pose_track(video: Path, model: str, cache: Path | None):  # noqa: ANN201
     cached = cache / f"{video.stem}.{model}.npz" if cache else None
     if cached and cached.exists():
         return load_track(cached)
-    track = estimate_pose(video, PoseConfig(model=model))
+    track = estimate_pose(video, MediaPipeBackend(model), PoseConfig(model=model))
     if cached:
         save_track(track, cached)
     return track

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from formcheck.batch.runner import BatchOptions, run_batch
+from formcheck.pose.mediapipe.landmarker import MediaPipeBackend
 from formcheck.pose.segmented import estimate_pose_segmented
 
 
@@ -65,7 +66,7 @@ def main() -> int:
         for clip, label in ((long_720, "60 s 720p60"), (long_1080, "60 s 1080p60")):
             for workers in (1, 2):
                 start = time.perf_counter()
-                track = estimate_pose_segmented(clip, workers=workers)
+                track = estimate_pose_segmented(clip, MediaPipeBackend("full"), workers=workers)
                 elapsed = time.perf_counter() - start
                 fps = track.n_frames / elapsed
                 print(f"| {label} | {workers} | {elapsed:.1f} | {fps:.1f} | "

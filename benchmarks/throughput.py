@@ -67,7 +67,7 @@ def measure(mode: str, clip: str, model: str) -> dict:
         from mediapipe.tasks.python import vision
         from mediapipe.tasks.python.core.base_options import BaseOptions
 
-        from formcheck.models import resolve_model
+        from formcheck.pose.mediapipe.models import resolve_model
 
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(resolve_model(model))),
@@ -85,9 +85,11 @@ def measure(mode: str, clip: str, model: str) -> dict:
                 frames += 1
     else:
         from formcheck.config import PoseConfig
-        from formcheck.pose.landmarker import estimate_pose
+        from formcheck.pose.mediapipe.landmarker import MediaPipeBackend
+        from formcheck.pose.stage import estimate_pose
 
-        frames = estimate_pose(Path(clip), PoseConfig(model=model), info=info).n_frames
+        frames = estimate_pose(Path(clip), MediaPipeBackend(model), PoseConfig(model=model),
+                               info=info).n_frames
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"frames": frames, "seconds": seconds, "fps_video": info.fps, "peak_mb": peak_mb}

@@ -237,6 +237,8 @@ def lowpass(track: PoseTrack, config: CleaningConfig) -> PoseTrack:
 def _filter_uniform(t: np.ndarray, values: np.ndarray, sos: np.ndarray, fps: float) -> np.ndarray:
     flat = values.reshape(len(t), -1)
     ok_cols = ~np.isnan(flat).any(axis=0)
+    if not ok_cols.any():  # e.g. a backend without world coordinates: nothing to filter
+        return values
     grid = np.arange(t[0], t[-1] + 0.5 / fps, 1.0 / fps)
     uniform = np.column_stack([np.interp(grid, t, flat[:, c]) for c in np.flatnonzero(ok_cols)])
     padlen = min(3 * (2 * len(sos) + 1), len(grid) - 1)

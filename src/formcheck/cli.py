@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
-os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ log lines
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import sys  # noqa: E402
-from enum import StrEnum  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Annotated  # noqa: E402
-
-import typer  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.progress import (  # noqa: E402
+import typer
+from rich.console import Console
+from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
@@ -23,11 +19,12 @@ from rich.progress import (  # noqa: E402
     TextColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table  # noqa: E402
-from rich.text import Text  # noqa: E402
+from rich.table import Table
+from rich.text import Text
 
-from formcheck import __version__  # noqa: E402
-from formcheck.errors import FormcheckError  # noqa: E402
+from formcheck import __version__
+from formcheck.errors import FormcheckError
+from formcheck.pose.mediapipe.models import REGISTRY as MODEL_REGISTRY
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="formcheck — check running form from a phone video.")
@@ -49,10 +46,7 @@ class LangChoice(StrEnum):
     ja = "ja"
 
 
-class ModelChoice(StrEnum):
-    lite = "lite"
-    full = "full"
-    heavy = "heavy"
+ModelChoice = StrEnum("ModelChoice", {name: name for name in MODEL_REGISTRY})  # type: ignore[misc]
 
 
 class FramesPerSecond(ProgressColumn):
@@ -306,7 +300,7 @@ def models_list(ctx: typer.Context) -> None:
     """List the models, where each is found and whether its checksum is accepted."""
     if ctx.invoked_subcommand is not None:
         return
-    from formcheck.models import REGISTRY, find_local, search_dirs, verify
+    from formcheck.pose.mediapipe.models import REGISTRY, find_local, search_dirs, verify
 
     table = Table(title="Pose models")
     for col in ("name", "ms/frame (2 cores)", "file", "status"):
@@ -328,7 +322,7 @@ def models_list(ctx: typer.Context) -> None:
 @models_app.command("fetch")
 def models_fetch(name: Annotated[ModelChoice, typer.Argument()] = ModelChoice.full) -> None:
     """Download a model from Google's official URL into the cache and verify it."""
-    from formcheck.models import resolve_model
+    from formcheck.pose.mediapipe.models import resolve_model
 
     path = _run_guarded(resolve_model, name.value)
     out_console.print(f"{name.value}: {path}")

@@ -21,8 +21,10 @@ from formcheck.keyframes import key_frames
 from formcheck.metrics.compute import StrideResult, build_contexts, compute_strides, summarise
 from formcheck.metrics.registry import REGISTRY
 from formcheck.plausibility import check_decoding, check_steps, gate_strides
-from formcheck.pose.landmarker import ProgressFn
+from formcheck.pose.backend import PoseBackend
+from formcheck.pose.mediapipe.landmarker import MediaPipeBackend
 from formcheck.pose.segmented import estimate_pose_segmented
+from formcheck.pose.stage import ProgressFn
 from formcheck.quality import Level, QualityReport, check_gait, check_track, check_video, check_view
 from formcheck.schema import rounded
 from formcheck.texts import Lang
@@ -39,6 +41,10 @@ class AnalyzeOptions:
     lang: Lang = "en"
     workers: int = 1  # processes for the pose step of long clips (results do not change)
     config: Config = field(default_factory=Config)
+    backend: PoseBackend | None = None  # None: MediaPipe with `model` / `model_path`
+
+    def pose_backend(self) -> PoseBackend:
+        return self.backend or MediaPipeBackend(self.model, self.model_path)
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,9 @@ def analyze_video_run(path: Path | str, options: AnalyzeOptions | None = None,
     info = probe(path)
     check_video(info, config.quality, report)
     report.raise_if_refused(str(path))
-    pose_config = config.pose.__class__(**{**config.pose.__dict__, "model": options.model})
+    pose_config = replace(config.pose, model=options.model)
     started = time.perf_counter()
-    track = estimate_pose_segmented(path, pose_config, options.model_path, options.workers,
+    track = estimate_pose_segmented(path, options.pose_backend(), pose_config, options.workers,
                                     progress=progress, info=info)
     pose_fps = track.n_frames / max(time.perf_counter() - started, 1e-9)
     return analyze_track_run(track, options, report, pose_fps)

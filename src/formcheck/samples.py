@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from formcheck.errors import InputError
-from formcheck.models import sha256_of
+from formcheck.io.hashing import sha256_of
 
 DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
 SAMPLE_PREFIX = "sample:"

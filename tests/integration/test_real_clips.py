@@ -75,11 +75,13 @@ def test_segmented_parallel_pose_equals_sequential(model_dir: Path, data_dir: Pa
     events and metrics (the spec asks for ± 1 frame and ± 0.5°; the plan is worker-independent
     and MediaPipe deterministic, so they are identical)."""
     from formcheck.pipeline import analyze_track
+    from formcheck.pose.mediapipe.landmarker import MediaPipeBackend
     from formcheck.pose.segmented import estimate_pose_segmented
 
     clip = data_dir / "real" / "gaitlab_male_side_treadmill.mp4"
-    one = estimate_pose_segmented(clip, workers=1, segment_s=6.0)
-    two = estimate_pose_segmented(clip, workers=2, segment_s=6.0)
+    backend = MediaPipeBackend("full")
+    one = estimate_pose_segmented(clip, backend, workers=1, segment_s=6.0)
+    two = estimate_pose_segmented(clip, backend, workers=2, segment_s=6.0)
     assert "2 segment(s)" in one.provenance[0]
     assert np.array_equal(one.time_s, two.time_s)
     a, b = analyze_track(one), analyze_track(two)

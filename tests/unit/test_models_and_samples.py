@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from formcheck import models, samples
+from formcheck import samples
 from formcheck.errors import InputError, ModelIntegrityError, ModelNotFoundError
+from formcheck.pose.mediapipe import models
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.models import sha256_of
+from formcheck.io.hashing import sha256_of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS clips (

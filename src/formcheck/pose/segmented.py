@@ -20,8 +20,8 @@ import numpy as np
 
 from formcheck.config import PoseConfig
 from formcheck.io.video import iter_frame_range, presentation_times, probe
-from formcheck.models import resolve_model
-from formcheck.pose.landmarker import PoseArrays, ProgressFn, detect_frames, track_from_arrays
+from formcheck.pose.backend import PoseBackend
+from formcheck.pose.stage import PoseArrays, ProgressFn, detect_frames, track_from_arrays
 from formcheck.track import PoseTrack, VideoInfo
 
 WARMUP_S = 2.0
@@ -39,14 +39,13 @@ def plan_segments(n_frames: int, fps: float, segment_s: float = SEGMENT_S,
 
 
 def _segment_job(path: str, times: np.ndarray, decode_from: int, keep_from: int, stop: int,
-                 info: VideoInfo, config: PoseConfig, model_path: str) -> PoseArrays:
+                 info: VideoInfo, config: PoseConfig, backend: PoseBackend) -> PoseArrays:
     frames = iter_frame_range(Path(path), times, decode_from, stop, config.max_side_px)
-    arrays = detect_frames(frames, info, config, Path(model_path))
-    return arrays.keep_from(keep_from)
+    return detect_frames(frames, info, config, backend).keep_from(keep_from)
 
 
-def estimate_pose_segmented(path: Path, config: PoseConfig | None = None,
-                            model_path: Path | None = None, workers: int = 1,
+def estimate_pose_segmented(path: Path, backend: PoseBackend,
+                            config: PoseConfig | None = None, workers: int = 1,
                             executor: Executor | None = None,
                             progress: ProgressFn | None = None,
                             info: VideoInfo | None = None,
@@ -54,27 +53,26 @@ def estimate_pose_segmented(path: Path, config: PoseConfig | None = None,
     """The pose track of a clip; segments run on `workers` processes (or `executor`)."""
     config = config or PoseConfig()
     info = info or probe(path)
-    model_path = model_path or resolve_model(config.model)
     times = presentation_times(path)
     plan = plan_segments(len(times), info.fps or 30.0, segment_s)
     if len(plan) == 1 or (workers <= 1 and executor is None):
         parts = [detect_frames(iter_frame_range(path, times, a, b, config.max_side_px), info,
-                               config, model_path, progress).keep_from(k) for a, k, b in plan]
+                               config, backend, progress).keep_from(k) for a, k, b in plan]
     else:
-        parts = _run_parallel(path, times, plan, info, config, model_path, workers, executor,
+        parts = _run_parallel(path, times, plan, info, config, backend, workers, executor,
                               progress)
     merged = PoseArrays()  # segments arrive in order and never overlap once trimmed
     for part in parts:
         for name in merged.__dataclass_fields__:
             getattr(merged, name).extend(getattr(part, name))
     return track_from_arrays(
-        merged, info, config.model,
-        f"pose: MediaPipe PoseLandmarker ({config.model}, VIDEO mode), {len(plan)} "
+        merged, info, backend.name,
+        f"pose: {backend.description}, {len(plan)} "
         f"segment(s) of ~{SEGMENT_S:.0f} s with {WARMUP_S:.0f} s warm-up")
 
 
 def _run_parallel(path: Path, times: np.ndarray, plan: list[tuple[int, int, int]],
-                  info: VideoInfo, config: PoseConfig, model_path: Path, workers: int,
+                  info: VideoInfo, config: PoseConfig, backend: PoseBackend, workers: int,
                   executor: Executor | None, progress: ProgressFn | None) -> list[PoseArrays]:
     own = executor is None
     if own:
@@ -82,7 +80,7 @@ def _run_parallel(path: Path, times: np.ndarray, plan: list[tuple[int, int, int]
                                        mp_context=mp.get_context("spawn"))
     try:
         futures = [executor.submit(_segment_job, str(path), times, a, k, b, info, config,
-                                   str(model_path)) for a, k, b in plan]
+                                   backend) for a, k, b in plan]
         parts = []
         for future in futures:
             parts.append(future.result())

@@ -5,7 +5,6 @@ Resolution order: explicit path → $FORMCHECK_MODEL_DIR → ./models → user c
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import platformdirs
 
 from formcheck.errors import ModelIntegrityError, ModelNotFoundError
+from formcheck.io.hashing import sha256_of
 
 MODEL_DIR_ENV = "FORMCHECK_MODEL_DIR"
 _BASE_URL = "https://storage.googleapis.com/mediapipe-models/pose_landmarker"
@@ -61,14 +61,6 @@ def get_spec(name: str) -> ModelSpec:
         raise ModelNotFoundError(f"Unknown model '{name}'.",
                                  f"Choose one of: {', '.join(REGISTRY)}.")
     return REGISTRY[name]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def cache_dir() -> Path:
