@@ -210,7 +210,7 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice | None,
     if a.view != b.view:
         raise InputError(f"The clips were filmed from different views ({a.view} vs {b.view}).",
                          "Compare clips filmed from the same side.")
-    result = compare_analyses(a, b)
+    result = compare_analyses(a, b, settings.findings.min_strides)
     table = Table(title=f"{Path(a.video.path).name} → {Path(b.video.path).name} ({a.view})")
     for col in ("metric", "early", "late", "change (95% CI)", "n", ""):
         table.add_column(col)

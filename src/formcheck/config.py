@@ -75,6 +75,23 @@ class EventConfig:
         0.5, "Contact begins when the foot's forward speed relative to the ground falls below "
         "this fraction of the running speed (see events.py; 0.4–0.6 give the same timing to "
         "±1 frame).")
+    plateau_tolerance: float = _opt(0.2, "Share of the contact height allowed below a heel's or "
+                                    "toe's stance level when the contact frame is refined.")
+    stance_level_percentile: float = _opt(
+        75.0, "A heel's or toe's stance level = this percentile of its height over the "
+        "candidate stance (robust to the heel rising before toe-off).")
+    ground_window_s: float = _opt(2.0, "Length of the sliding window of the local ground line: "
+                                  "about three strides.")
+    ic_search_before_s: float = _opt(0.12, "How far before the height-based contact the "
+                                     "velocity crossing (the contact instant) is searched.")
+    ic_search_after_s: float = _opt(0.05, "How far after the height-based contact it is "
+                                    "searched.")
+    ambiguous_gap_steps: float = _opt(
+        0.3, "A gap between strikes more than this far from a whole number of steps restarts "
+        "the step count used to check that the feet alternate.")
+    frontal_search_steps: float = _opt(
+        0.6, "Rear/front views: contact and toe-off are searched within this many steps "
+        "before and after each midstance.")
 
 
 @dataclass(frozen=True)
@@ -89,8 +106,8 @@ class QualityConfig:
                                         "runner counts as not found: refuse.")
     max_feet_out_fraction: float = _opt(0.25, "Share of frames with a heel or toe outside "
                                         "the picture or hidden above which: refuse.")
-    min_strides_per_side: int = _opt(3, "Fewer foot strikes than this on a side: refuse.")
-    warn_strides_per_side: int = _opt(7, "Dingenen 2018: medians of >= 7 strides.")
+    min_strides_per_side: int = _opt(3, "Fewer foot strikes than this on a side: refuse "
+                                     "(fewer than [findings] min_strides: warn).")
     max_running_duty_factor: float = _opt(0.5, "Above: no flight phase, i.e. walking.")
     min_running_cadence_spm: float = _opt(130.0, "Cadence below this is low for running: "
                                           "warn (walking, or slow motion).")
@@ -98,6 +115,56 @@ class QualityConfig:
     min_hip_width_px: float = _opt(30.0, "Rear/front views, hips narrower than this: refuse "
                                    "(1 px = 1.9° of hip-line tilt at 30 px).")
     warn_hip_width_px: float = _opt(60.0, "Rear/front views, hips narrower than this: warn.")
+    min_duration_s: float = _opt(3.0, "A clip shorter than this cannot hold enough strides: "
+                                 "refuse.")
+    hidden_visibility: float = _opt(0.2, "A heel or toe whose MediaPipe visibility is below "
+                                    "this counts as hidden (for the feet-out share).")
+    min_alternation: float = _opt(0.8, "Share of consecutive strikes that must alternate feet; "
+                                  "below: warn that some contacts were missed.")
+
+
+@dataclass(frozen=True)
+class PlausibilityConfig:
+    contact_ms: tuple[float, float] = _opt(
+        (100.0, 450.0), "Physically possible ranges for running (wide on purpose: outside "
+        "them the events are wrong, not the runner). Contact 100–450 ms spans sprinting to "
+        "slow jogging (Nummela 2007; Van Oeveren 2024).")
+    flight_ms: tuple[float, float] = _opt((0.0, 300.0), "Flight time of a running stride "
+                                          "(ms).")
+    overstride_pct: tuple[float, float] = _opt(
+        (-15.0, 60.0), "A heel more than 60 % of leg length ahead of the hip, or 15 % behind "
+        "it, at contact is not a running stride.")
+    gap_steps: float = _opt(1.6, "A gap between strikes longer than this many median steps "
+                            "hides at least one missed strike.")
+    max_missed_share: float = _opt(0.25, "More missed steps than this: the events cannot be "
+                                   "trusted (refuse).")
+    warn_missed_share: float = _opt(0.05, "More missed steps than this: warn.")
+    max_step_cv: float = _opt(0.25, "Steady running varies a few % step to step; more is "
+                              "detection noise (refuse).")
+    min_side_kept: float = _opt(0.6, "A side keeps its numbers when this share of its strides "
+                                "is plausible.")
+    truncated_share: float = _opt(0.9, "Decoded duration below this share of the container's: "
+                                  "truncated.")
+    dropped_gap: float = _opt(1.5, "A frame interval this many times the median means frames "
+                              "are missing.")
+    warn_dropped_share: float = _opt(0.02, "Dropped frames are reported when more than this "
+                                     "share of the frames is missing, or ...")
+    warn_dropped_gap_s: float = _opt(0.1, "... when a gap between frames is longer than this "
+                                     "(seconds).")
+    max_unmeasured_camera: float = _opt(0.2, "Share of frames whose camera motion may be "
+                                        "unknown when the camera moved (more: refuse).")
+
+
+@dataclass(frozen=True)
+class ViewConfig:
+    side_max_width: float = _opt(
+        0.30, "Shoulder and hip width over torso height: rendered side views measure "
+        "0.06–0.14, rear and front views 0.52–0.58 (MediaPipe's joint centres sit inside the "
+        "body outline). Below this: side view.")
+    frontal_min_width: float = _opt(0.42, "Above this: rear or front view; in between: "
+                                    "oblique.")
+    changes_share: float = _opt(0.25, "The clip changes view when more than this share of "
+                                "the frames votes for each family (side, rear/front).")
 
 
 @dataclass(frozen=True)
@@ -111,6 +178,22 @@ class MetricConfig:
 
 
 @dataclass(frozen=True)
+class FindingsConfig:
+    min_strides: int = _opt(
+        7, "Dingenen 2018: medians of >= 7 strides. Fewer on a side: quality warns, the "
+        "confidence of a finding is scaled down, an asymmetry is not called notable; also the "
+        "smallest drift window and the fewest strides `compare` uses per clip.")
+    drift_window_fraction: float = _opt(0.25, "Drift compares the first and last quarter of "
+                                        "the strides.")
+    min_drift_span_s: float = _opt(
+        60.0, "Within one clip, drift is only meaningful when the early and late windows are "
+        "far enough apart for a runner to tire. Below a minute the two windows of a steady "
+        "runner differ only by measurement noise (on the 12-s GaitLab clip the early/late "
+        "change of every metric is within its stride-to-stride spread), and fatigue-related "
+        "changes build over minutes of running.")
+
+
+@dataclass(frozen=True)
 class Config:
     pose: PoseConfig = field(default_factory=PoseConfig,
                              metadata={"why": "Pose estimation (MediaPipe)."})
@@ -120,8 +203,16 @@ class Config:
                                 metadata={"why": "Gait events: foot strikes and toe-offs."})
     quality: QualityConfig = field(default_factory=QualityConfig,
                                    metadata={"why": "Capture-quality checks: warn or refuse."})
+    plausibility: PlausibilityConfig = field(
+        default_factory=PlausibilityConfig,
+        metadata={"why": "Plausibility gates: frames, steps and strides must make physical "
+                         "sense before any finding."})
+    view: ViewConfig = field(default_factory=ViewConfig,
+                             metadata={"why": "Camera view from the landmarks."})
     metrics: MetricConfig = field(default_factory=MetricConfig,
                                   metadata={"why": "Per-stride metrics."})
+    findings: FindingsConfig = field(default_factory=FindingsConfig,
+                                     metadata={"why": "Findings, asymmetry and drift."})
 
 
 def _sections() -> dict[str, type]:

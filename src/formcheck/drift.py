@@ -14,13 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import bootstrap, theilslopes
 
-WINDOW_FRACTION = 0.25  # first and last quarter of the strides
-MIN_WINDOW = 7  # strides per window (Dingenen 2018: medians of >= 7 strides)
-# Within one clip, drift is only meaningful when the early and late windows are far enough
-# apart for a runner to tire. Below a minute the two windows of a steady runner differ only by
-# measurement noise (on the 12-s GaitLab clip the early/late change of every metric is within
-# its stride-to-stride spread), and fatigue-related changes build over minutes of running.
-MIN_DRIFT_SPAN_S = 60.0
+from formcheck.config import FindingsConfig
+
+# Window size and the shortest span worth a drift, with their reasons, are in
+# `config.FindingsConfig` ([findings]: drift_window_fraction, min_strides, min_drift_span_s).
 
 
 @dataclass(frozen=True)
@@ -53,15 +50,16 @@ def compare_windows(early: np.ndarray, late: np.ndarray, sdd: float | None,
 
 
 def compute_drift(time_s: np.ndarray, values: np.ndarray, sdd: float | None,
-                  seed: int = 0) -> DriftResult | None:
+                  seed: int = 0, config: FindingsConfig | None = None) -> DriftResult | None:
     """Drift of one per-stride series; None when there are too few strides for two windows."""
+    config = config or FindingsConfig()
     time_s, values = np.asarray(time_s, float), np.asarray(values, float)
     ok = np.isfinite(time_s) & np.isfinite(values)
     time_s, values = time_s[ok], values[ok]
     order = np.argsort(time_s)
     time_s, values = time_s[order], values[order]
     n = len(values)
-    size = max(MIN_WINDOW, int(np.ceil(WINDOW_FRACTION * n)))
+    size = max(config.min_strides, int(np.ceil(config.drift_window_fraction * n)))
     if n < 2 * size:
         return None
     early, late = values[:size], values[-size:]

@@ -11,8 +11,8 @@ import numpy as np
 from formcheck import __version__, schema
 from formcheck.advice import advise, disclaimer, drift_findings, safety_notes
 from formcheck.cleaning import CleaningReport, clean_track, torso_length_px
-from formcheck.config import Config
-from formcheck.drift import MIN_DRIFT_SPAN_S, compute_drift
+from formcheck.config import Config, FindingsConfig
+from formcheck.drift import compute_drift
 from formcheck.events import GaitEvents, detect_events
 from formcheck.events_frontal import detect_events_frontal
 from formcheck.findings import assess, asymmetry, guidance_text
@@ -108,11 +108,11 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
     report = report or QualityReport()
     path = track.video.path
     check_track(track, config.quality, report)
-    check_decoding(track, report)
+    check_decoding(track, report, config.plausibility)
     if any(n.code == "no_runner" for n in report.refusals):
         report.raise_if_refused(path)
     cleaned, cleaning = clean_track(track, config.cleaning)
-    decision = detect_view(cleaned, options.view)
+    decision = detect_view(cleaned, options.view, config.view)
     report.add("view", Level.INFO, f"view: {decision.view.value} "
                f"({100 * decision.confidence:.0f}% sure)")
     check_view(decision, report)
@@ -123,15 +123,16 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
     if family == "side":
         # seen from the side the belt and a tracking shot's ground scroll horizontally, so
         # vertical ground motion is the camera's own (front/rear: the ground scrolls vertically)
-        check_camera_motion(cleaned, config.events.contact_height_leg * leg_px, report)
+        check_camera_motion(cleaned, config.events.contact_height_leg * leg_px, report,
+                            config.plausibility)
         report.raise_if_refused(path)
         events = detect_events(cleaned, leg_px, config.events)
         leg_px = leg_length_px(cleaned, near, events)
     else:
         check_frontal(cleaned, config.quality, report)
         events = detect_events_frontal(cleaned, leg_px, config.events)
-    check_gait(events, config.quality, report)
-    check_steps(events, report)
+    check_gait(events, config.quality, report, config.findings.min_strides)
+    check_steps(events, report, config.plausibility)
     report.raise_if_refused(path)
     roll = ground_roll_deg(cleaned, events, leg_px) if family == "side" \
         else frontal_roll_deg(cleaned)
@@ -139,7 +140,8 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
         if options.height_cm else None
     contexts = build_contexts(cleaned, events, decision.view, leg_px, roll, leg_cm)
     strides, defs = compute_strides(contexts, family)
-    strides = gate_strides(strides, near if family == "side" else None, report)
+    strides = gate_strides(strides, near if family == "side" else None, report,
+                           config.plausibility)
     if decision.oblique or decision.changes_view:
         # angles measured in an oblique or changing view are projections of the wrong plane
         strides = [replace(s, metrics={}) for s in strides]
@@ -166,19 +168,21 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
 
 def drift_of(strides: list[StrideResult], metric_ids: list[str],
              report: QualityReport | None = None, lang: Lang = "en",
-             ) -> dict[str, schema.Drift]:
+             config: FindingsConfig | None = None) -> dict[str, schema.Drift]:
     """Early-vs-late drift per metric, both feet pooled in time order.
 
     Within-clip drift is only presented for clips long enough for a runner to tire (see
-    `drift.MIN_DRIFT_SPAN_S`); shorter clips get a note pointing to `formcheck compare`.
+    `FindingsConfig.min_drift_span_s`); shorter clips get a note pointing to `formcheck compare`.
     """
+    config = config or FindingsConfig()
     out: dict[str, schema.Drift] = {}
     span = (strides[-1].ic_time_s - strides[0].ic_time_s) if len(strides) > 1 else 0.0
-    if span < MIN_DRIFT_SPAN_S:
+    min_span = config.min_drift_span_s
+    if span < min_span:
         if report is not None:
             report.add("drift_short", Level.INFO,
                        f"the strides span {span:.0f} s: too short to show how form changes as "
-                       f"the runner tires (at least {MIN_DRIFT_SPAN_S:.0f} s); film an early "
+                       f"the runner tires (at least {min_span:.0f} s); film an early "
                        "and a late clip of one run and use `formcheck compare`")
         return out
     for metric_id in metric_ids:
@@ -188,7 +192,7 @@ def drift_of(strides: list[StrideResult], metric_ids: list[str],
         times = np.array([s.ic_time_s for s in strides])
         values = np.array([np.nan if s.metrics.get(metric_id) is None
                            else s.metrics[metric_id] for s in strides], dtype=float)
-        result = compute_drift(times, values, definition.sdd)
+        result = compute_drift(times, values, definition.sdd, config=config)
         if result is None:
             continue
         out[metric_id] = schema.Drift(
@@ -242,10 +246,12 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         summary={k: schema.MetricSummary(**{side: schema.Stat(
             median=_clean(st.median), iqr=_clean(st.iqr), n=st.n)
             for side, st in v.items()}) for k, v in summary.items()},
-        drift=(drift := drift_of(strides, list(summary), report, options.lang)),
-        findings=advise(assess(summary, leg_visibility(track), decision.confidence),
+        drift=(drift := drift_of(strides, list(summary), report, options.lang,
+                                 options.config.findings)),
+        findings=advise(assess(summary, leg_visibility(track), decision.confidence,
+                               options.config.findings),
                         options.lang) + drift_findings(drift, options.lang),
-        asymmetry=asymmetry(summary),
+        asymmetry=asymmetry(summary, options.config.findings),
         quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message)
                  for n in report.notes],
         metrics=metric_info,

@@ -173,3 +173,24 @@ def test_web_jobs_use_the_config(tmp_path: Path) -> None:
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.post("/api/jobs", files={"file": ("run.mp4", clip)})
         assert response.status_code == 422  # the upload check uses the config too
+
+
+def _codes(config: Config, **runner: float) -> list[str]:
+    from formcheck.pipeline import AnalyzeOptions, analyze_track
+    from formcheck.synthetic import SyntheticRunner, synthetic_side_track
+
+    track, _ = synthetic_side_track(SyntheticRunner(**runner))
+    analysis = analyze_track(track, AnalyzeOptions(config=config))
+    return [q.code for q in analysis.quality]
+
+
+def test_moved_thresholds_reach_their_stages(tmp_path: Path) -> None:
+    assert "few_strides" in _codes(Config(), duration_s=3.5)
+    fewer = load_config(_write(tmp_path, "[findings]\nmin_strides = 3\n"))
+    assert "few_strides" not in _codes(fewer, duration_s=3.5)
+    default = _codes(Config())
+    assert "drift_short" in default and "implausible_strides" not in default
+    changed = load_config(_write(tmp_path, "[findings]\nmin_drift_span_s = 5\n"
+                                           "[plausibility]\ncontact_ms = [100, 150]\n"))
+    codes = _codes(changed)
+    assert "drift_short" not in codes and "implausible_strides" in codes
