@@ -1,4 +1,5 @@
-"""Command line: `formcheck analyze | models | samples`. A thin layer over analyze_video()."""
+"""Command line: `formcheck analyze | models | samples | config`. A thin layer over
+analyze_video()."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from formcheck import __version__
+from formcheck.config import Config
 from formcheck.errors import FormcheckError
 from formcheck.pose.mediapipe.models import REGISTRY as MODEL_REGISTRY
 
@@ -49,6 +51,24 @@ class LangChoice(StrEnum):
 ModelChoice = StrEnum("ModelChoice", {name: name for name in MODEL_REGISTRY})  # type: ignore[misc]
 
 
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", help="TOML file of settings (thresholds, model, ...); `formcheck config` "
+    "prints every key with its default.")]
+ModelOption = Annotated[ModelChoice | None, typer.Option(
+    help="Pose model size [default: full, or [pose] model of --config].")]
+
+
+def _settings(config: Path | None) -> Config:
+    """The configuration of --config, or the defaults."""
+    from formcheck.config import load_config
+
+    return load_config(config) if config is not None else Config()
+
+
+def _model(model: ModelChoice | None, config: Config) -> str:
+    return model.value if model is not None else config.pose.model
+
+
 class FramesPerSecond(ProgressColumn):
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
@@ -56,7 +76,10 @@ class FramesPerSecond(ProgressColumn):
 
 
 def _fail(exc: FormcheckError) -> None:
-    console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    from rich.markup import escape
+
+    # escaped: messages name TOML sections like [quality], which rich would take as markup
+    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
     raise typer.Exit(exc.exit_code)
 
 
@@ -83,7 +106,7 @@ def analyze(
     video: Annotated[str, typer.Argument(help="Video file, or sample:NAME (see `samples`).")],
     out: Annotated[Path | None, typer.Option(help="Output folder (default "
                                              "formcheck-out/<video name>).")] = None,
-    model: Annotated[ModelChoice, typer.Option(help="Pose model size.")] = ModelChoice.full,
+    model: ModelOption = None,
     height_cm: Annotated[float | None, typer.Option(min=100, max=230,
                                                     help="Runner's height, for cm.")] = None,
     view: Annotated[ViewChoice, typer.Option(help="Camera view; auto detects it.")
@@ -93,25 +116,29 @@ def analyze(
                                          "cores; results are the same).")] = 0,
     overlay: Annotated[bool, typer.Option(help="Also write overlay.mp4: the clip with the "
                                           "skeleton, foot strikes and measurements.")] = True,
+    config: ConfigOption = None,
 ) -> None:
     """Analyse one running video: foot strikes, per-stride metrics, summary."""
-    _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers, overlay)
+    _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers, overlay, config)
 
 
-def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float | None,
-             view: ViewChoice, lang: LangChoice, workers: int, overlay: bool) -> None:
+def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm: float | None,
+             view: ViewChoice, lang: LangChoice, workers: int, overlay: bool,
+             config: Path | None = None) -> None:
     from formcheck.outputs import prepare, write_outputs
     from formcheck.pipeline import AnalyzeOptions, analyze_video_run
     from formcheck.report.terminal import render_summary
     from formcheck.samples import resolve_video_argument
     from formcheck.view import View
 
+    settings = _settings(config)
     path = resolve_video_argument(video)
     out_dir = out or Path("formcheck-out") / path.stem
     prepare(out_dir)  # fail before minutes of work, not after
-    options = AnalyzeOptions(model=model.value, height_cm=height_cm, lang=lang.value,
+    options = AnalyzeOptions(model=_model(model, settings), height_cm=height_cm,
+                             lang=lang.value,
                              view=None if view is ViewChoice.auto else View(view.value),
-                             workers=workers or os.cpu_count() or 1)
+                             workers=workers or os.cpu_count() or 1, config=settings)
     with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
                   FramesPerSecond(), TimeRemainingColumn(), console=console,
                   transient=True) as progress:
@@ -135,14 +162,16 @@ def compare(
                                          "analysis.json).")],
     late: Annotated[str, typer.Argument(help="Later clip of the same run.")],
     out: Annotated[Path | None, typer.Option(help="Folder for compare.json.")] = None,
-    model: Annotated[ModelChoice, typer.Option(help="Pose model size.")] = ModelChoice.full,
+    model: ModelOption = None,
     lang: Annotated[LangChoice, typer.Option(help="Language.")] = LangChoice.en,
+    config: ConfigOption = None,
 ) -> None:
     """Compare two clips of one run (e.g. km 5 and km 35, or before and after a session)."""
-    _run_guarded(_compare, early, late, out, model, lang)
+    _run_guarded(_compare, early, late, out, model, lang, config)
 
 
-def _load_or_analyze(arg: str, model: ModelChoice, lang: LangChoice):  # noqa: ANN202
+def _load_or_analyze(arg: str, model: ModelChoice | None, lang: LangChoice,  # noqa: ANN202
+                     settings: Config | None = None):
     from formcheck.io.results import load_analysis
     from formcheck.pipeline import AnalyzeOptions, analyze_video
     from formcheck.samples import resolve_video_argument
@@ -153,13 +182,15 @@ def _load_or_analyze(arg: str, model: ModelChoice, lang: LangChoice):  # noqa: A
     with Progress(TextColumn(f"[bold]{path.name}[/]"), BarColumn(), MofNCompleteColumn(),
                   FramesPerSecond(), console=console, transient=True) as progress:
         task = progress.add_task("pose", total=None)
-        return analyze_video(path, AnalyzeOptions(model=model.value, lang=lang.value),
+        settings = settings or Config()
+        return analyze_video(path, AnalyzeOptions(model=_model(model, settings),
+                                                  lang=lang.value, config=settings),
                              progress=lambda d, t: progress.update(task, completed=d,
                                                                    total=max(t, d)))
 
 
-def _compare(early: str, late: str, out: Path | None, model: ModelChoice,
-             lang: LangChoice) -> None:
+def _compare(early: str, late: str, out: Path | None, model: ModelChoice | None,
+             lang: LangChoice, config: Path | None = None) -> None:
     import json
 
     from formcheck.compare import compare_analyses
@@ -167,11 +198,13 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice,
     from formcheck.io.results import atomic_write_text, prepare_output_dir
     from formcheck.texts import metric_label
 
-    a, b = _load_or_analyze(early, model, lang), _load_or_analyze(late, model, lang)
+    settings = _settings(config)
+    a = _load_or_analyze(early, model, lang, settings)
+    b = _load_or_analyze(late, model, lang, settings)
     if a.view != b.view:
         raise InputError(f"The clips were filmed from different views ({a.view} vs {b.view}).",
                          "Compare clips filmed from the same side.")
-    result = compare_analyses(a, b)
+    result = compare_analyses(a, b, settings.findings.min_strides)
     table = Table(title=f"{Path(a.video.path).name} → {Path(b.video.path).name} ({a.view})")
     for col in ("metric", "early", "late", "change (95% CI)", "n", ""):
         table.add_column(col)
@@ -209,22 +242,26 @@ def batch(
                                               "session.")] = None,
     retry_failed: Annotated[bool, typer.Option(help="Analyse clips that failed before.")
                             ] = False,
-    model: Annotated[ModelChoice, typer.Option(help="Pose model size.")] = ModelChoice.full,
+    model: ModelOption = None,
     lang: Annotated[LangChoice, typer.Option(help="Language of the reports.")] = LangChoice.en,
+    config: ConfigOption = None,
 ) -> None:
     """Analyse a folder of clips: resumable, parallel, one summary table across clips."""
-    _run_guarded(_batch, inputs, out, workers, engine, address, meta, retry_failed, model, lang)
+    _run_guarded(_batch, inputs, out, workers, engine, address, meta, retry_failed, model, lang,
+                 config)
 
 
 def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,
-           address: str | None, meta: Path | None, retry_failed: bool, model: ModelChoice,
-           lang: LangChoice) -> None:
+           address: str | None, meta: Path | None, retry_failed: bool,
+           model: ModelChoice | None, lang: LangChoice, config: Path | None = None) -> None:
     from formcheck.batch.runner import BatchOptions, run_batch
     from formcheck.pipeline import AnalyzeOptions
 
+    settings = _settings(config)  # travels inside each job to the worker processes / Ray
     options = BatchOptions(workers=workers, engine=engine.value, ray_address=address,
                            retry_failed=retry_failed,
-                           analyze=AnalyzeOptions(model=model.value, lang=lang.value))
+                           analyze=AnalyzeOptions(model=_model(model, settings),
+                                                  lang=lang.value, config=settings))
     with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console) as progress:
         clips_task = progress.add_task("clips", total=None)
@@ -269,20 +306,24 @@ def serve(
                        ] = 1,
     max_upload_mb: Annotated[float, typer.Option(min=1, help="Largest accepted upload (MB).")
                              ] = 500.0,
+    config: ConfigOption = None,
 ) -> None:
     """Start the web app: runners upload a clip in the browser and read their report."""
-    _run_guarded(_serve, host, port, data, workers, max_upload_mb)
+    _run_guarded(_serve, host, port, data, workers, max_upload_mb, config)
 
 
-def _serve(host: str, port: int, data: Path, workers: int, max_upload_mb: float) -> None:
+def _serve(host: str, port: int, data: Path, workers: int, max_upload_mb: float,
+           config: Path | None = None) -> None:
     import uvicorn
 
     from formcheck.web.app import create_app
     from formcheck.web.store import lock_data_dir
 
+    settings = _settings(config)  # before the lock: a bad file fails fast
     lock = lock_data_dir(data)  # held while serving: one server per data folder
     try:
-        app_ = create_app(data, max_upload_mb=max_upload_mb, workers=workers)
+        app_ = create_app(data, max_upload_mb=max_upload_mb, workers=workers,
+                          config=settings)
         out_console.print(f"formcheck web app on http://{host}:{port}/ (data in {data}, "
                           f"{workers} analysis at a time, uploads up to {max_upload_mb:g} MB)")
         uvicorn.run(app_, host=host, port=port, log_level="warning")
@@ -339,6 +380,18 @@ def samples() -> None:
     for s in load_manifest():
         table.add_row(f"sample:{s.name}", s.licence, s.description)
     out_console.print(table)
+
+
+@app.command("config")
+def config_example() -> None:
+    """Print the commented example configuration (every key, its default and why).
+
+    Save it, keep the keys you change, and pass it with --config:
+    `formcheck config > formcheck.toml`.
+    """
+    from formcheck.config import example_toml
+
+    sys.stdout.write(example_toml())
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.config import FindingsConfig
 from formcheck.drift import compare_windows
 from formcheck.metrics.registry import REGISTRY
 from formcheck.schema import Analysis, Drift
@@ -15,9 +16,11 @@ def stride_values(analysis: Analysis, metric: str) -> np.ndarray:
                      if s.metrics.get(metric) is not None], dtype=float)
 
 
-def compare_analyses(early: Analysis, late: Analysis, min_strides: int = 7,
+def compare_analyses(early: Analysis, late: Analysis, min_strides: int | None = None,
                      ) -> dict[str, Drift]:
-    """Per metric measured in both clips: median change late − early, 95 % CI, flag."""
+    """Per metric measured in both clips: median change late − early, 95 % CI, flag.
+    `min_strides` per clip defaults to `FindingsConfig.min_strides`."""
+    min_strides = FindingsConfig().min_strides if min_strides is None else min_strides
     out = {}
     for metric in early.summary:
         info = late.metrics.get(metric) or early.metrics.get(metric)

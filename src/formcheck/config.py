@@ -1,86 +1,343 @@
 """One typed configuration, one section per stage; defaults live here with their reasons.
 
-Each stage receives only its own section. `formcheck.toml.example` at the repo root shows them.
+Each stage receives only its own section. A user changes them in a TOML file
+(`formcheck analyze --config formcheck.toml`, also `batch` and `serve`): one `[section]` per
+field of `Config`, holding only the keys to change. `formcheck.toml.example` at the repo root
+lists every key with its default and reason; it is generated from this module
+(`python -m formcheck.config > formcheck.toml.example`, or `formcheck config`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import sys
+import textwrap
+import tomllib
+import typing
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from formcheck.errors import InputError
+
+
+def _opt(default: Any, why: str, **extra: Any) -> Any:  # noqa: ANN401 (any field type)
+    """A config field: its default and the reason for it (shown in the example file)."""
+    return field(default=default, metadata={"why": why, **extra})
 
 
 @dataclass(frozen=True)
 class PoseConfig:
-    model: str = "full"
-    # Frames are downscaled so their long side is at most this before MediaPipe sees them:
-    # the network runs at 256 px anyway; smaller input saves conversion time at no accuracy cost.
-    max_side_px: int = 1280
-    min_detection_confidence: float = 0.5
-    min_tracking_confidence: float = 0.5
-    # The back-contour feature for the lumbar-extension index needs the segmentation mask.
-    segmentation: bool = True
+    model: str = _opt("full", "Pose model size: lite, full or heavy (--model overrides it).",
+                      choices=("lite", "full", "heavy"))
+    max_side_px: int = _opt(
+        1280, "Frames are downscaled so their long side is at most this before MediaPipe "
+        "sees them: the network runs at 256 px anyway; smaller input saves conversion time "
+        "at no accuracy cost.")
+    min_detection_confidence: float = _opt(0.5, "MediaPipe's default confidence to detect "
+                                           "a person.")
+    min_tracking_confidence: float = _opt(0.5, "MediaPipe's default confidence to keep "
+                                          "tracking the person between frames.")
+    segmentation: bool = _opt(True, "The back-contour feature for the lumbar-extension index "
+                              "needs the segmentation mask.")
 
 
 @dataclass(frozen=True)
 class CleaningConfig:
-    # Gaps up to this long are interpolated; longer ones stay missing (no invented strides).
-    max_gap_s: float = 0.12
-    # A jump of the hip midpoint larger than this many torso lengths in one frame means the
-    # tracker jumped to another person (or lost the runner): those frames are dropped.
-    identity_jump_torso: float = 0.9
-    # Zero-lag Butterworth low-pass. Running kinematics have little power above ~8-10 Hz;
-    # Pose2Sim uses 6 Hz for walking. We keep 9 Hz so foot contacts stay sharp, capped at 0.4·fps.
-    lowpass_hz: float = 9.0
-    lowpass_order: int = 2
-    # Cost of one left/right relabelling in the swap-correction chain, in leg lengths.
-    swap_switch_cost_leg: float = 0.10
+    max_gap_s: float = _opt(0.12, "Gaps up to this long are interpolated; longer ones stay "
+                            "missing (no invented strides).")
+    identity_jump_torso: float = _opt(
+        0.9, "A jump of the hip midpoint larger than this many torso lengths in one frame "
+        "means the tracker jumped to another person (or lost the runner): those frames are "
+        "dropped.")
+    lowpass_hz: float = _opt(
+        9.0, "Zero-lag Butterworth low-pass. Running kinematics have little power above "
+        "~8-10 Hz; Pose2Sim uses 6 Hz for walking. We keep 9 Hz so foot contacts stay sharp, "
+        "capped at 0.4·fps.")
+    lowpass_order: int = _opt(2, "Order of that low-pass filter.")
+    swap_switch_cost_leg: float = _opt(0.10, "Cost of one left/right relabelling in the "
+                                       "swap-correction chain, in leg lengths.")
 
 
 @dataclass(frozen=True)
 class EventConfig:
-    # Cadence search range in steps per minute: running is 120–230 (DESIGN §3), but walking
-    # and slow-motion clips must still get a number so the quality check can name them.
-    min_cadence_spm: float = 60.0
-    max_cadence_spm: float = 230.0
-    # A foot counts as on the ground when its lowest point is within this fraction of leg
-    # length of the local ground line.
-    contact_height_leg: float = 0.035
-    # Local ground line = this percentile of the foot's lowest point over a sliding window.
-    ground_percentile: float = 95.0
-    # Contact begins when the foot's forward speed relative to the ground falls below this
-    # fraction of the running speed (see events.py; 0.4–0.6 give the same timing to ±1 frame).
-    contact_speed_of_running: float = 0.5
+    min_cadence_spm: float = _opt(
+        60.0, "Cadence search range in steps per minute: running is 120–230 (DESIGN §3), but "
+        "walking and slow-motion clips must still get a number so the quality check can "
+        "name them.")
+    max_cadence_spm: float = _opt(230.0, "Upper end of that range.")
+    contact_height_leg: float = _opt(
+        0.035, "A foot counts as on the ground when its lowest point is within this fraction "
+        "of leg length of the local ground line.")
+    ground_percentile: float = _opt(95.0, "Local ground line = this percentile of the foot's "
+                                    "lowest point over a sliding window.")
+    contact_speed_of_running: float = _opt(
+        0.5, "Contact begins when the foot's forward speed relative to the ground falls below "
+        "this fraction of the running speed (see events.py; 0.4–0.6 give the same timing to "
+        "±1 frame).")
+    plateau_tolerance: float = _opt(0.2, "Share of the contact height allowed below a heel's or "
+                                    "toe's stance level when the contact frame is refined.")
+    stance_level_percentile: float = _opt(
+        75.0, "A heel's or toe's stance level = this percentile of its height over the "
+        "candidate stance (robust to the heel rising before toe-off).")
+    ground_window_s: float = _opt(2.0, "Length of the sliding window of the local ground line: "
+                                  "about three strides.")
+    ic_search_before_s: float = _opt(0.12, "How far before the height-based contact the "
+                                     "velocity crossing (the contact instant) is searched.")
+    ic_search_after_s: float = _opt(0.05, "How far after the height-based contact it is "
+                                    "searched.")
+    ambiguous_gap_steps: float = _opt(
+        0.3, "A gap between strikes more than this far from a whole number of steps restarts "
+        "the step count used to check that the feet alternate.")
+    frontal_search_steps: float = _opt(
+        0.6, "Rear/front views: contact and toe-off are searched within this many steps "
+        "before and after each midstance.")
 
 
 @dataclass(frozen=True)
 class QualityConfig:
-    warn_fps: float = 50.0
-    min_fps: float = 20.0
-    min_runner_px: float = 150.0  # runner height (nose to heel) below this: refuse
-    warn_runner_px: float = 300.0
-    min_detected_fraction: float = 0.6
-    max_feet_out_fraction: float = 0.25
-    min_strides_per_side: int = 3
-    warn_strides_per_side: int = 7  # Dingenen 2018: medians of >= 7 strides
-    max_running_duty_factor: float = 0.5  # above: no flight phase, i.e. walking
-    min_running_cadence_spm: float = 130.0
-    max_double_support: float = 0.25
-    min_hip_width_px: float = 30.0  # 1 px = 1.9° of hip-line tilt at 30 px
-    warn_hip_width_px: float = 60.0  # running has no double support; walking ~30-40 %
+    warn_fps: float = _opt(50.0, "Below this frame rate: warn, contact times and angles at "
+                           "foot strike are less precise.")
+    min_fps: float = _opt(20.0, "Below this frame rate: refuse, foot contacts cannot be "
+                          "timed.")
+    min_runner_px: float = _opt(150.0, "Runner height (nose to heel) below this: refuse.")
+    warn_runner_px: float = _opt(300.0, "Runner height below this: warn.")
+    min_detected_fraction: float = _opt(0.6, "Share of frames with a pose below which the "
+                                        "runner counts as not found: refuse.")
+    max_feet_out_fraction: float = _opt(0.25, "Share of frames with a heel or toe outside "
+                                        "the picture or hidden above which: refuse.")
+    min_strides_per_side: int = _opt(3, "Fewer foot strikes than this on a side: refuse "
+                                     "(fewer than [findings] min_strides: warn).")
+    max_running_duty_factor: float = _opt(0.5, "Above: no flight phase, i.e. walking.")
+    min_running_cadence_spm: float = _opt(130.0, "Cadence below this is low for running: "
+                                          "warn (walking, or slow motion).")
+    max_double_support: float = _opt(0.25, "Running has no double support; walking ~30-40 %.")
+    min_hip_width_px: float = _opt(30.0, "Rear/front views, hips narrower than this: refuse "
+                                   "(1 px = 1.9° of hip-line tilt at 30 px).")
+    warn_hip_width_px: float = _opt(60.0, "Rear/front views, hips narrower than this: warn.")
+    min_duration_s: float = _opt(3.0, "A clip shorter than this cannot hold enough strides: "
+                                 "refuse.")
+    hidden_visibility: float = _opt(0.2, "A heel or toe whose MediaPipe visibility is below "
+                                    "this counts as hidden (for the feet-out share).")
+    min_alternation: float = _opt(0.8, "Share of consecutive strikes that must alternate feet; "
+                                  "below: warn that some contacts were missed.")
+
+
+@dataclass(frozen=True)
+class PlausibilityConfig:
+    contact_ms: tuple[float, float] = _opt(
+        (100.0, 450.0), "Physically possible ranges for running (wide on purpose: outside "
+        "them the events are wrong, not the runner). Contact 100–450 ms spans sprinting to "
+        "slow jogging (Nummela 2007; Van Oeveren 2024).")
+    flight_ms: tuple[float, float] = _opt((0.0, 300.0), "Flight time of a running stride "
+                                          "(ms).")
+    overstride_pct: tuple[float, float] = _opt(
+        (-15.0, 60.0), "A heel more than 60 % of leg length ahead of the hip, or 15 % behind "
+        "it, at contact is not a running stride.")
+    gap_steps: float = _opt(1.6, "A gap between strikes longer than this many median steps "
+                            "hides at least one missed strike.")
+    max_missed_share: float = _opt(0.25, "More missed steps than this: the events cannot be "
+                                   "trusted (refuse).")
+    warn_missed_share: float = _opt(0.05, "More missed steps than this: warn.")
+    max_step_cv: float = _opt(0.25, "Steady running varies a few % step to step; more is "
+                              "detection noise (refuse).")
+    min_side_kept: float = _opt(0.6, "A side keeps its numbers when this share of its strides "
+                                "is plausible.")
+    truncated_share: float = _opt(0.9, "Decoded duration below this share of the container's: "
+                                  "truncated.")
+    dropped_gap: float = _opt(1.5, "A frame interval this many times the median means frames "
+                              "are missing.")
+    warn_dropped_share: float = _opt(0.02, "Dropped frames are reported when more than this "
+                                     "share of the frames is missing, or ...")
+    warn_dropped_gap_s: float = _opt(0.1, "... when a gap between frames is longer than this "
+                                     "(seconds).")
+    max_unmeasured_camera: float = _opt(0.2, "Share of frames whose camera motion may be "
+                                        "unknown when the camera moved (more: refuse).")
+
+
+@dataclass(frozen=True)
+class ViewConfig:
+    side_max_width: float = _opt(
+        0.30, "Shoulder and hip width over torso height: rendered side views measure "
+        "0.06–0.14, rear and front views 0.52–0.58 (MediaPipe's joint centres sit inside the "
+        "body outline). Below this: side view.")
+    frontal_min_width: float = _opt(0.42, "Above this: rear or front view; in between: "
+                                    "oblique.")
+    changes_share: float = _opt(0.25, "The clip changes view when more than this share of "
+                                "the frames votes for each family (side, rear/front).")
 
 
 @dataclass(frozen=True)
 class MetricConfig:
-    # Leg length as a fraction of body height (Winter's anthropometry; hip-joint height).
-    leg_length_per_height: float = 0.530
-    # Altman & Davis 2012 foot-strike-angle thresholds (degrees).
-    rearfoot_min_deg: float = 8.0
-    forefoot_max_deg: float = -1.6
+    leg_length_per_height: float = _opt(0.530, "Leg length as a fraction of body height "
+                                        "(Winter's anthropometry; hip-joint height).")
+    rearfoot_min_deg: float = _opt(8.0, "Altman & Davis 2012 foot-strike-angle threshold: "
+                                   "rearfoot strike above this (degrees).")
+    forefoot_max_deg: float = _opt(-1.6, "Altman & Davis 2012: forefoot strike below this "
+                                   "(degrees).")
+
+
+@dataclass(frozen=True)
+class FindingsConfig:
+    min_strides: int = _opt(
+        7, "Dingenen 2018: medians of >= 7 strides. Fewer on a side: quality warns, the "
+        "confidence of a finding is scaled down, an asymmetry is not called notable; also the "
+        "smallest drift window and the fewest strides `compare` uses per clip.")
+    drift_window_fraction: float = _opt(0.25, "Drift compares the first and last quarter of "
+                                        "the strides.")
+    min_drift_span_s: float = _opt(
+        50.0, "Within one clip, drift is only meaningful when the early and late windows are "
+        "far enough apart for a runner to tire. Below a minute the two windows of a steady "
+        "runner differ only by measurement noise (on the 12-s GaitLab clip the early/late "
+        "change of every metric is within its stride-to-stride spread), and fatigue-related "
+        "changes build over minutes of running. 50 s of strides = a one-minute clip, "
+        "allowing for the strides cut off at its two ends.")
 
 
 @dataclass(frozen=True)
 class Config:
-    pose: PoseConfig = field(default_factory=PoseConfig)
-    cleaning: CleaningConfig = field(default_factory=CleaningConfig)
-    events: EventConfig = field(default_factory=EventConfig)
-    quality: QualityConfig = field(default_factory=QualityConfig)
-    metrics: MetricConfig = field(default_factory=MetricConfig)
+    pose: PoseConfig = field(default_factory=PoseConfig,
+                             metadata={"why": "Pose estimation (MediaPipe)."})
+    cleaning: CleaningConfig = field(default_factory=CleaningConfig,
+                                     metadata={"why": "Cleaning of the pose track."})
+    events: EventConfig = field(default_factory=EventConfig,
+                                metadata={"why": "Gait events: foot strikes and toe-offs."})
+    quality: QualityConfig = field(default_factory=QualityConfig,
+                                   metadata={"why": "Capture-quality checks: warn or refuse."})
+    plausibility: PlausibilityConfig = field(
+        default_factory=PlausibilityConfig,
+        metadata={"why": "Plausibility gates: frames, steps and strides must make physical "
+                         "sense before any finding."})
+    view: ViewConfig = field(default_factory=ViewConfig,
+                             metadata={"why": "Camera view from the landmarks."})
+    metrics: MetricConfig = field(default_factory=MetricConfig,
+                                  metadata={"why": "Per-stride metrics."})
+    findings: FindingsConfig = field(default_factory=FindingsConfig,
+                                     metadata={"why": "Findings, asymmetry and drift."})
+
+
+def _sections() -> dict[str, type]:
+    hints = typing.get_type_hints(Config)
+    return {f.name: hints[f.name] for f in fields(Config)}
+
+
+def _toml_value(value: Any) -> str:  # noqa: ANN401
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return repr(value)
+
+
+def _comment(text: str) -> list[str]:
+    return textwrap.wrap(text, width=94, initial_indent="# ", subsequent_indent="# ")
+
+
+def example_toml() -> str:
+    """The commented example configuration: every section and key with its default and why."""
+    lines = [
+        "# formcheck configuration: every key with its default and the reason for it.",
+        "# Use it with `formcheck analyze --config FILE` (also `batch` and `serve`); keep only",
+        "# the keys you change, the others keep their defaults.",
+        "# Generated from src/formcheck/config.py: `formcheck config > formcheck.toml.example`.",
+    ]
+    for section, cls in _sections().items():
+        why = next(f for f in fields(Config) if f.name == section).metadata["why"]
+        lines += ["", *_comment(why), f"[{section}]"]
+        for f in fields(cls):
+            lines += [*_comment(f.metadata["why"]), f"{f.name} = {_toml_value(f.default)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _type_name(hint: Any) -> str:  # noqa: ANN401
+    if typing.get_origin(hint) is tuple:
+        args = typing.get_args(hint)
+        return f"a list of {len(args)} {_type_name(args[0])}s"
+    return {bool: "true or false", int: "a whole number", float: "a number",
+            str: "a quoted text"}.get(hint, str(hint))
+
+
+def _convert(value: Any, hint: Any) -> Any:  # noqa: ANN401
+    """`value` as the field's type, or raise ValueError."""
+    if typing.get_origin(hint) is tuple:
+        args = typing.get_args(hint)
+        if not isinstance(value, list) or len(value) != len(args):
+            raise ValueError
+        return tuple(_convert(v, a) for v, a in zip(value, args, strict=True))
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif hint is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    elif hint is str and isinstance(value, str):
+        return value
+    raise ValueError
+
+
+def _hint_for(path: str) -> str:
+    return (f"Fix {path}: `formcheck config` prints every section and key with its default "
+            "and the reason for it.")
+
+
+def config_from_dict(data: dict[str, Any], source: str = "the configuration") -> Config:
+    """A Config from parsed TOML; keys not given keep their defaults. Raises InputError."""
+    sections = _sections()
+    values: dict[str, Any] = {}
+    for section, table in data.items():
+        if section not in sections:
+            raise InputError(f"{source}: unknown section [{section}].",
+                             f"Known sections: {', '.join(f'[{s}]' for s in sections)}. "
+                             + _hint_for(source))
+        if not isinstance(table, dict):
+            raise InputError(f"{source}: `{section}` must be a section ([{section}] on its own "
+                             "line, then its keys).", _hint_for(source))
+        cls = sections[section]
+        hints = typing.get_type_hints(cls)
+        known = {f.name: f for f in fields(cls)}
+        kwargs = {}
+        for key, value in table.items():
+            if key not in known:
+                raise InputError(f"{source}: unknown key `{key}` in [{section}].",
+                                 f"Known keys in [{section}]: {', '.join(known)}. "
+                                 + _hint_for(source))
+            spec = known[key]
+            try:
+                converted = _convert(value, hints[key])
+            except ValueError:
+                raise InputError(f"{source}: [{section}] {key} = {_toml_value(value)} must be "
+                                 f"{_type_name(hints[key])}.",
+                                 f"The default is {key} = {_toml_value(spec.default)}. "
+                                 + _hint_for(source)) from None
+            choices = spec.metadata.get("choices")
+            if choices and converted not in choices:
+                raise InputError(f"{source}: [{section}] {key} = {_toml_value(value)} is not "
+                                 f"one of {', '.join(choices)}.", _hint_for(source))
+            kwargs[key] = converted
+        values[section] = cls(**kwargs)
+    return Config(**values)
+
+
+def load_config(path: Path | str) -> Config:
+    """Read a TOML configuration file; unknown or mistyped keys raise InputError."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise InputError(f"Cannot read the configuration file {path}: "
+                         f"{exc.strerror or exc}.",
+                         "Check the path given to --config.") from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError, or bytes that are not UTF-8
+        raise InputError(f"{path} is not a valid TOML file: {exc}.", _hint_for(str(path))
+                         ) from None
+    return config_from_dict(data, str(path))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.stdout.write(example_toml())

@@ -15,19 +15,14 @@ import numpy as np
 from scipy.stats import bootstrap, theilslopes
 
 from formcheck import schema
+from formcheck.config import FindingsConfig
 from formcheck.metrics.compute import StrideResult
 from formcheck.metrics.registry import REGISTRY
 from formcheck.quality import Level, QualityReport
 from formcheck.schema import rounded
 
-WINDOW_FRACTION = 0.25  # first and last quarter of the strides
-MIN_WINDOW = 7  # strides per window (Dingenen 2018: medians of >= 7 strides)
-# Within one clip, drift is only meaningful when the early and late windows are far enough
-# apart for a runner to tire. Below a minute the two windows of a steady runner differ only by
-# measurement noise (on the 12-s GaitLab clip the early/late change of every metric is within
-# its stride-to-stride spread), and fatigue-related changes build over minutes of running.
-# 50 s of strides = a one-minute clip, allowing for the strides cut off at its two ends.
-MIN_DRIFT_SPAN_S = 50.0
+# Window size and the shortest span worth a drift, with their reasons, are in
+# `config.FindingsConfig` ([findings]: drift_window_fraction, min_strides, min_drift_span_s).
 
 
 @dataclass(frozen=True)
@@ -60,15 +55,16 @@ def compare_windows(early: np.ndarray, late: np.ndarray, sdd: float | None,
 
 
 def compute_drift(time_s: np.ndarray, values: np.ndarray, sdd: float | None,
-                  seed: int = 0) -> DriftResult | None:
+                  seed: int = 0, config: FindingsConfig | None = None) -> DriftResult | None:
     """Drift of one per-stride series; None when there are too few strides for two windows."""
+    config = config or FindingsConfig()
     time_s, values = np.asarray(time_s, float), np.asarray(values, float)
     ok = np.isfinite(time_s) & np.isfinite(values)
     time_s, values = time_s[ok], values[ok]
     order = np.argsort(time_s)
     time_s, values = time_s[order], values[order]
     n = len(values)
-    size = max(MIN_WINDOW, int(np.ceil(WINDOW_FRACTION * n)))
+    size = max(config.min_strides, int(np.ceil(config.drift_window_fraction * n)))
     if n < 2 * size:
         return None
     early, late = values[:size], values[-size:]
@@ -79,19 +75,22 @@ def compute_drift(time_s: np.ndarray, values: np.ndarray, sdd: float | None,
 
 
 def drift_of(strides: list[StrideResult], metric_ids: list[str],
-             report: QualityReport | None = None) -> dict[str, schema.Drift]:
+             report: QualityReport | None = None,
+             config: FindingsConfig | None = None) -> dict[str, schema.Drift]:
     """Early-vs-late drift per metric, both feet pooled in time order.
 
     Within-clip drift is only presented for clips long enough for a runner to tire (see
-    `MIN_DRIFT_SPAN_S`); shorter clips get a note pointing to `formcheck compare`.
+    `FindingsConfig.min_drift_span_s`); shorter clips get a note pointing to `formcheck compare`.
     """
+    config = config or FindingsConfig()
     out: dict[str, schema.Drift] = {}
     span = (strides[-1].ic_time_s - strides[0].ic_time_s) if len(strides) > 1 else 0.0
-    if span < MIN_DRIFT_SPAN_S:
+    min_span = config.min_drift_span_s
+    if span < min_span:
         if report is not None:
             report.add("drift_short", Level.INFO,
                        f"the strides span {span:.0f} s: too short to show how form changes as "
-                       f"the runner tires (at least {MIN_DRIFT_SPAN_S:.0f} s); film an early "
+                       f"the runner tires (at least {min_span:.0f} s); film an early "
                        "and a late clip of one run and use `formcheck compare`")
         return out
     times = np.array([s.ic_time_s for s in strides])
@@ -101,7 +100,7 @@ def drift_of(strides: list[StrideResult], metric_ids: list[str],
             continue
         values = np.array([np.nan if s.metrics.get(metric_id) is None
                            else s.metrics[metric_id] for s in strides], dtype=float)
-        result = compute_drift(times, values, definition.sdd)
+        result = compute_drift(times, values, definition.sdd, config=config)
         if result is None:
             continue
         out[metric_id] = schema.Drift(

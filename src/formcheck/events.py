@@ -33,12 +33,7 @@ from formcheck.config import EventConfig
 from formcheck.landmarks import LEFT_HIP, LEG, RIGHT_HIP, Side
 from formcheck.track import PoseTrack
 
-PLATEAU_TOLERANCE = 0.2  # share of the contact threshold allowed below the stance level
-STANCE_LEVEL_PERCENTILE = 75.0
-GROUND_WINDOW_S = 2.0  # about three strides
-# How far around the height-based contact the velocity crossing is searched.
-SEARCH_BEFORE_S = 0.12
-SEARCH_AFTER_S = 0.05
+# The thresholds, with their reasons, are in `config.EventConfig` ([events]).
 
 
 @dataclass(frozen=True)
@@ -77,7 +72,8 @@ def foot_low_point_y(track: PoseTrack, foot: Side) -> np.ndarray:
     return np.fmax(track.image_xy[:, heel, 1], track.image_xy[:, toe, 1])
 
 
-def ground_line_y(low: np.ndarray, fps: float, percentile: float) -> np.ndarray:
+def ground_line_y(low: np.ndarray, fps: float, percentile: float,
+                  window_s: float | None = None) -> np.ndarray:
     """(T,) local ground level in image y under one foot, from its lowest points.
 
     Each foot has its own line: in a side view the far foot lands further from the camera,
@@ -89,7 +85,8 @@ def ground_line_y(low: np.ndarray, fps: float, percentile: float) -> np.ndarray:
     if bad.all():
         return filled
     filled[bad] = np.nanmedian(lowest)
-    window = max(5, int(round(GROUND_WINDOW_S * fps)) | 1)
+    window_s = EventConfig().ground_window_s if window_s is None else window_s
+    window = max(5, int(round(window_s * fps)) | 1)
     return percentile_filter(filled, percentile, size=window, mode="nearest")
 
 
@@ -117,14 +114,14 @@ def detect_stances(track: PoseTrack, leg_px: float, config: EventConfig | None =
               for foot in Side}  # the first of heel and toe to stop (NaN only if both are)
     stances: list[Stance] = []
     for foot, start, stop in seeds:
-        ic_pos = _ic_crossing(slower[foot], start, stop, threshold, track.fps)
+        ic_pos = _ic_crossing(slower[foot], start, stop, threshold, track.fps, config)
         ic = int(np.ceil(ic_pos - 1e-9))  # first frame at or after the contact instant
         to = stop
         if ic <= 0 or to - ic < min_stance_frames(track.fps):
             continue
         stances.append(Stance(foot, ic, to, _time_at(t, ic_pos), float(t[to])))
     stances.sort(key=lambda s: s.ic_time_s)
-    return _drop_wrong_foot(_drop_implausible(stances, config))
+    return _drop_wrong_foot(_drop_implausible(stances, config), config.ambiguous_gap_steps)
 
 
 def camera_lift_px(track: PoseTrack) -> np.ndarray:
@@ -173,10 +170,12 @@ def _height_stances(track: PoseTrack, leg_px: float, config: EventConfig,
     out: list[tuple[Side, int, int]] = []
     for foot in Side:
         low = foot_low_point_y(track, foot)
-        height = ground_line_y(low, track.fps, config.ground_percentile) - low
+        height = ground_line_y(low, track.fps, config.ground_percentile,
+                               config.ground_window_s) - low
         on_ground = height < threshold
         for start, stop in true_runs(on_ground & np.isfinite(height)):
-            ic = _refine_ic(heel_toe_y(track, foot), start, stop, threshold * PLATEAU_TOLERANCE)
+            ic = _refine_ic(heel_toe_y(track, foot), start, stop,
+                            threshold * config.plateau_tolerance, config.stance_level_percentile)
             if stop - ic >= min_stance_frames(track.fps) and ic > 0 and stop < track.n_frames:
                 out.append((foot, ic, stop))
     return out
@@ -242,14 +241,14 @@ def foot_relative_speed(track: PoseTrack, foot: Side, forward: int,
 
 
 def _ic_crossing(relative: np.ndarray, start: int, stop: int, threshold: float,
-                 fps: float) -> float:
+                 fps: float, config: EventConfig) -> float:
     """Sub-frame index where the foot's relative speed falls below `threshold` at landing.
 
     Searched back from the height-based contact to the swing's speed peak; the height-based
     frame is kept when no crossing is found (e.g. a hidden foot).
     """
-    lo = max(1, start - int(round(SEARCH_BEFORE_S * fps)))
-    hi = min(stop - 1, start + int(round(SEARCH_AFTER_S * fps)))
+    lo = max(1, start - int(round(config.ic_search_before_s * fps)))
+    hi = min(stop - 1, start + int(round(config.ic_search_after_s * fps)))
     if hi <= lo or not np.isfinite(relative[lo:hi + 1]).all():
         return float(start)
     peak = lo + int(np.argmax(relative[lo:start + 1]))
@@ -266,7 +265,8 @@ def _time_at(time_s: np.ndarray, position: float) -> float:
     return float(np.interp(position, np.arange(len(time_s)), time_s))
 
 
-def _refine_ic(points_y: list[np.ndarray], start: int, stop: int, tolerance_px: float) -> int:
+def _refine_ic(points_y: list[np.ndarray], start: int, stop: int, tolerance_px: float,
+               level_percentile: float) -> int:
     """The first frame at which the heel or the toe reaches its own stance level.
 
     Each point's stance level is a high percentile of its y over the candidate stance
@@ -277,7 +277,7 @@ def _refine_ic(points_y: list[np.ndarray], start: int, stop: int, tolerance_px: 
     lo = max(0, start - 3)
     first = start
     for y in points_y:
-        level = np.nanpercentile(y[start:stop], STANCE_LEVEL_PERCENTILE)
+        level = np.nanpercentile(y[start:stop], level_percentile)
         reached = np.flatnonzero(y[lo:stop] >= level - tolerance_px)
         if reached.size:
             first = min(first, lo + int(reached[0]))
@@ -308,16 +308,14 @@ def step_numbers(times: np.ndarray, step_s: float) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(gaps)])
 
 
-AMBIGUOUS_GAP = 0.3  # a gap this far from a whole number of steps restarts the step count
-
-
-def _drop_wrong_foot(stances: list[Stance]) -> list[Stance]:
+def _drop_wrong_foot(stances: list[Stance], ambiguous_gap: float) -> list[Stance]:
     """Drop strikes given to the wrong foot.
 
     Feet alternate, so within a stretch of regular steps every even-numbered step belongs to
     one foot and every odd one to the other. When MediaPipe puts the hidden far leg onto the
     near one, the near foot's strike is reported for the far foot: that strike contradicts
     its step's parity (and its landmarks are not that foot's), so it is dropped, not guessed.
+    A gap more than `ambiguous_gap` steps from a whole number of steps restarts the count.
     """
     alternating = [b.ic_time_s - a.ic_time_s for a, b in zip(stances, stances[1:], strict=False)
                    if a.foot is not b.foot]
@@ -326,7 +324,7 @@ def _drop_wrong_foot(stances: list[Stance]) -> list[Stance]:
     step_s = float(np.median(alternating))
     times = np.array([s.ic_time_s for s in stances])
     ratios = np.diff(times) / step_s
-    breaks = np.flatnonzero(np.abs(ratios - np.round(ratios)) > AMBIGUOUS_GAP) + 1
+    breaks = np.flatnonzero(np.abs(ratios - np.round(ratios)) > ambiguous_gap) + 1
     kept: list[Stance] = []
     for piece in np.split(np.arange(len(stances)), breaks):
         numbers = step_numbers(times[piece], step_s).astype(int) % 2

@@ -7,7 +7,8 @@ unreliable (the swinging foot is often placed on the belt). The pelvis is reliab
 1. Midstance of each step = a low point of the hip midpoint (the body is lowest in mid-stance).
 2. The stance foot = the foot whose ankle is lower in the image at that moment.
 3. Initial contact / toe-off = where the stance ankle leaves its mid-stance height by more
-   than `contact_height_leg` leg lengths, searched within 0.6 step before / after.
+   than `contact_height_leg` leg lengths, searched within `frontal_search_steps` (0.6) step
+   before / after.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from formcheck.config import EventConfig
 from formcheck.events import GaitEvents, Stance, cadence_from_stances
 from formcheck.landmarks import LEFT_ANKLE, LEFT_HIP, RIGHT_ANKLE, RIGHT_HIP, Side
 from formcheck.track import PoseTrack
-
-SEARCH_STEPS = 0.6
 
 
 def midstance_frames(track: PoseTrack, leg_px: float, config: EventConfig) -> np.ndarray:
@@ -42,7 +41,7 @@ def detect_events_frontal(track: PoseTrack, leg_px: float,
     if len(mids) < 2:
         return GaitEvents((), 0.0, float("nan"))
     step = int(np.median(np.diff(mids)))
-    reach = max(2, int(SEARCH_STEPS * step))
+    reach = max(2, int(config.frontal_search_steps * step))
     threshold = config.contact_height_leg * leg_px
     stances = []
     for m in mids:

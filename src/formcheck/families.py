@@ -81,7 +81,8 @@ def _side_prepare(track: PoseTrack, leg_px: float, config: Config,
                   report: QualityReport) -> None:
     # Seen from the side, the belt and a tracking shot's ground scroll horizontally, so
     # vertical ground motion is the camera's own (front/rear: the ground scrolls vertically).
-    check_camera_motion(track, config.events.contact_height_leg * leg_px, report)
+    check_camera_motion(track, config.events.contact_height_leg * leg_px, report,
+                        config.plausibility)
 
 
 def _frontal_prepare(track: PoseTrack, leg_px: float, config: Config,

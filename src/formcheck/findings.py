@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.config import FindingsConfig
 from formcheck.landmarks import LEG, Side
 from formcheck.metrics.compute import Stat
 from formcheck.metrics.registry import REGISTRY, Guidance
@@ -57,17 +58,19 @@ def severity(value: float, g: Guidance) -> str:
     return "ok"
 
 
-MIN_STRIDES = 7  # Dingenen 2018: medians of at least 7 strides
-
-
-def confidence(n_strides: int, visibility: float, view_confidence: float) -> float:
-    """0–1: strides used (saturating at 7), landmark visibility, and how sure the view is."""
-    return round(min(1.0, n_strides / MIN_STRIDES) * visibility * view_confidence, 2)
+def confidence(n_strides: int, visibility: float, view_confidence: float,
+               min_strides: int | None = None) -> float:
+    """0–1: strides used (saturating at `FindingsConfig.min_strides`), landmark visibility,
+    and how sure the view is."""
+    min_strides = FindingsConfig().min_strides if min_strides is None else min_strides
+    return round(min(1.0, n_strides / min_strides) * visibility * view_confidence, 2)
 
 
 def assess(summary: dict[str, dict[str, Stat]], visibility: dict[str, float] | None = None,
-           view_confidence: float = 1.0) -> list[Finding]:
+           view_confidence: float = 1.0, config: FindingsConfig | None = None,
+           ) -> list[Finding]:
     """`visibility`: mean MediaPipe visibility of each side's leg landmarks (0–1)."""
+    config = config or FindingsConfig()
     visibility = visibility or {}
     findings = []
     for metric_id, per_side in summary.items():
@@ -87,12 +90,15 @@ def assess(summary: dict[str, dict[str, Stat]], visibility: dict[str, float] | N
                 unit=definition.unit, severity=severity(value, definition.guidance),
                 guidance=guidance_text(definition.guidance, definition.unit),
                 n_strides=stat.n,
-                confidence=confidence(stat.n, visibility.get(side, 1.0), view_confidence)))
+                confidence=confidence(stat.n, visibility.get(side, 1.0), view_confidence,
+                                      config.min_strides)))
     return findings
 
 
-def asymmetry(summary: dict[str, dict[str, Stat]]) -> dict[str, dict[str, float | bool]]:
+def asymmetry(summary: dict[str, dict[str, Stat]], config: FindingsConfig | None = None,
+              ) -> dict[str, dict[str, float | bool]]:
     """Left − right median per metric; notable when the gap exceeds the metric's SDD."""
+    config = config or FindingsConfig()
     out: dict[str, dict[str, float | bool]] = {}
     for metric_id, per_side in summary.items():
         definition = REGISTRY[metric_id]
@@ -101,7 +107,7 @@ def asymmetry(summary: dict[str, dict[str, Stat]]) -> dict[str, dict[str, float 
             continue
         gap = left.median - right.median
         notable = definition.sdd is not None and abs(gap) > definition.sdd and \
-            min(left.n, right.n) >= MIN_STRIDES
+            min(left.n, right.n) >= config.min_strides
         out[metric_id] = {"left": round(left.median, 3), "right": round(right.median, 3),
                           "difference": round(gap, 3), "notable": bool(notable)}
     return out

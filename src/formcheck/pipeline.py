@@ -98,11 +98,11 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
     report = report or QualityReport()
     path = track.video.path
     check_track(track, config.quality, report)
-    check_decoding(track, report)
+    check_decoding(track, report, config.plausibility)
     if any(n.code == "no_runner" for n in report.refusals):
         report.raise_if_refused(path)
     cleaned, cleaning = clean_track(track, config.cleaning)
-    decision = detect_view(cleaned, options.view)
+    decision = detect_view(cleaned, options.view, config.view)
     report.add("view", Level.INFO, f"view: {decision.view.value} "
                f"({100 * decision.confidence:.0f}% sure)")
     check_view(decision, report)
@@ -113,15 +113,16 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
     report.raise_if_refused(path)
     events = family.events(cleaned, leg_px, config)
     leg_px = family.refine_leg_px(cleaned, decision.view, events, leg_px)
-    check_gait(events, config.quality, report)
-    check_steps(events, report)
+    check_gait(events, config.quality, report, config.findings.min_strides)
+    check_steps(events, report, config.plausibility)
     report.raise_if_refused(path)
     roll = family.roll_deg(cleaned, events, leg_px)
     leg_cm = options.height_cm * config.metrics.leg_length_per_height \
         if options.height_cm else None
     contexts = build_contexts(cleaned, events, decision.view, leg_px, roll, leg_cm)
     strides, defs = compute_strides(contexts, family.name)
-    strides = gate_strides(strides, family.near_leg(decision.view), report)
+    strides = gate_strides(strides, family.near_leg(decision.view), report,
+                           config.plausibility)
     if decision.oblique or decision.changes_view:
         # angles measured in an oblique or changing view are projections of the wrong plane
         strides = [replace(s, metrics={}) for s in strides]
@@ -193,10 +194,11 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         summary={k: schema.MetricSummary(**{side: schema.Stat(
             median=rounded(st.median), iqr=rounded(st.iqr), n=st.n)
             for side, st in v.items()}) for k, v in summary.items()},
-        drift=(drift := drift_of(strides, list(summary), report)),
-        findings=advise(assess(summary, leg_visibility(track), decision.confidence),
+        drift=(drift := drift_of(strides, list(summary), report, options.config.findings)),
+        findings=advise(assess(summary, leg_visibility(track), decision.confidence,
+                               options.config.findings),
                         options.lang) + drift_findings(drift, options.lang),
-        asymmetry=asymmetry(summary),
+        asymmetry=asymmetry(summary, options.config.findings),
         quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message)
                  for n in report.notes],
         metrics=metric_info,

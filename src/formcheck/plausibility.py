@@ -19,28 +19,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from formcheck.config import PlausibilityConfig
 from formcheck.events import GaitEvents, camera_lift_px
 from formcheck.landmarks import Side
 from formcheck.metrics.compute import StrideResult
 from formcheck.quality import Level, QualityReport
 from formcheck.track import PoseTrack
 
-# Physically possible ranges for running (wide on purpose: outside them the events are wrong,
-# not the runner). Contact 100–450 ms spans sprinting to slow jogging (Nummela 2007; Van
-# Oeveren 2024); flight ≤ 300 ms; a heel more than 60 % of leg length ahead of the hip, or
-# 15 % behind it, at contact is not a running stride.
-CONTACT_MS = (100.0, 450.0)
-FLIGHT_MS = (0.0, 300.0)
-OVERSTRIDE_PCT = (-15.0, 60.0)
-# A gap between strikes longer than this many median steps hides at least one missed strike.
-GAP_STEPS = 1.6
-MAX_MISSED_SHARE = 0.25  # more missed steps than this: the events cannot be trusted
-MAX_STEP_CV = 0.25  # steady running varies a few % step to step; more is detection noise
-MIN_SIDE_KEPT = 0.6  # a side keeps its numbers when this share of its strides is plausible
-TRUNCATED_SHARE = 0.9  # decoded duration below this share of the container's: truncated
-DROPPED_GAP = 1.5  # a frame interval this many times the median means frames are missing
-MAX_UNMEASURED_CAMERA = 0.2  # share of frames whose camera motion may be unknown
-
+# The thresholds, with their reasons, are in `config.PlausibilityConfig` ([plausibility]).
 
 # Notes that mean some measurements were withheld or are incomplete: with any of them, an
 # empty list of findings is not "nothing stands out".
@@ -61,24 +47,26 @@ class StepStats:
     longest_gap_s: float
 
 
-def check_decoding(track: PoseTrack, report: QualityReport) -> None:
+def check_decoding(track: PoseTrack, report: QualityReport,
+                   config: PlausibilityConfig | None = None) -> None:
     """Truncated files and dropped frames: what was decoded against what the file claims."""
+    config = config or PlausibilityConfig()
     info = track.video
     if track.n_frames < 2:
         return
     dt = np.diff(track.time_s)
     frame_s = float(np.median(dt))
     decoded_s = float(track.time_s[-1] - track.time_s[0]) + frame_s
-    if info.duration_s and decoded_s < TRUNCATED_SHARE * info.duration_s:
+    if info.duration_s and decoded_s < config.truncated_share * info.duration_s:
         report.add("truncated", Level.WARN,
                    f"the file says it lasts {info.duration_s:.1f} s but only "
                    f"{decoded_s:.1f} s could be decoded (the file is cut short, e.g. an "
                    "interrupted copy or upload); the results cover the decoded part only")
-    gaps = dt > DROPPED_GAP * frame_s
+    gaps = dt > config.dropped_gap * frame_s
     if gaps.any():
         missing = float(np.sum(np.round(dt[gaps] / frame_s) - 1))
         share = missing / (missing + track.n_frames)
-        if share > 0.02 or dt.max() > 0.1:
+        if share > config.warn_dropped_share or dt.max() > config.warn_dropped_gap_s:
             report.add("dropped_frames", Level.WARN,
                        f"about {100 * share:.0f}% of the frames are missing (gaps up to "
                        f"{1000 * dt.max():.0f} ms): the phone dropped frames, so contacts "
@@ -86,13 +74,15 @@ def check_decoding(track: PoseTrack, report: QualityReport) -> None:
                        "constant frame rate with the phone's stabiliser off")
 
 
-def check_camera_motion(track: PoseTrack, contact_px: float, report: QualityReport) -> None:
+def check_camera_motion(track: PoseTrack, contact_px: float, report: QualityReport,
+                        config: PlausibilityConfig | None = None) -> None:
     """Say when the camera moved, and refuse when its motion could not be followed.
 
     The camera counts as moving when the ground at the feet travels up or down the image by
     more than the height that separates a foot on the ground from one in the air
     (`contact_px`); then its motion must be known in nearly every frame.
     """
+    config = config or PlausibilityConfig()
     if track.ground_shift is None or track.n_frames < 2:
         return
     lift = camera_lift_px(track)
@@ -102,7 +92,7 @@ def check_camera_motion(track: PoseTrack, contact_px: float, report: QualityRepo
     detected = track.detected
     unmeasured = float(np.mean(np.isnan(track.ground_shift[detected, 1]))) \
         if detected.any() else 1.0
-    if unmeasured > MAX_UNMEASURED_CAMERA:
+    if unmeasured > config.max_unmeasured_camera:
         report.add("camera_motion_unrecovered", Level.REFUSE,
                    f"the camera moved (the ground shifted by {travel:.0f} px) and its motion "
                    f"could not be followed in {100 * unmeasured:.0f}% of the frames (too "
@@ -114,45 +104,51 @@ def check_camera_motion(track: PoseTrack, contact_px: float, report: QualityRepo
                    "strikes were timed")
 
 
-def step_stats(events: GaitEvents) -> StepStats | None:
+def step_stats(events: GaitEvents, config: PlausibilityConfig | None = None,
+               ) -> StepStats | None:
     """Regularity of the strikes of both feet in time order."""
+    config = config or PlausibilityConfig()
     times = np.array([s.ic_time_s for s in events.stances])
     if len(times) < 4:
         return None
     steps = np.diff(times)
     median = float(np.median(steps))
-    gaps = steps > GAP_STEPS * median
+    gaps = steps > config.gap_steps * median
     missed = float(np.sum(np.round(steps[gaps] / median) - 1))
     regular = steps[~gaps]
     cv = float(np.std(regular) / np.mean(regular)) if len(regular) > 2 else float("nan")
     return StepStats(median, cv, missed / (missed + len(times)), float(steps.max()))
 
 
-def check_steps(events: GaitEvents, report: QualityReport) -> None:
+def check_steps(events: GaitEvents, report: QualityReport,
+                config: PlausibilityConfig | None = None) -> None:
     """Refuse when the strikes are too irregular or too gappy to be real steps."""
-    stats = step_stats(events)
+    config = config or PlausibilityConfig()
+    stats = step_stats(events, config)
     if stats is None:
         return
-    if stats.missed_share > MAX_MISSED_SHARE:
+    if stats.missed_share > config.max_missed_share:
         report.add("missed_strikes", Level.REFUSE,
                    f"about {100 * stats.missed_share:.0f}% of the foot strikes could not be "
                    f"found (gaps of up to {stats.longest_gap_s:.1f} s without one)")
-    elif stats.missed_share > 0.05:
+    elif stats.missed_share > config.warn_missed_share:
         report.add("missed_strikes", Level.WARN,
                    f"about {100 * stats.missed_share:.0f}% of the foot strikes were missed "
                    f"(gaps of up to {stats.longest_gap_s:.1f} s); the rest are measured")
-    if np.isfinite(stats.step_cv) and stats.step_cv > MAX_STEP_CV:
+    if np.isfinite(stats.step_cv) and stats.step_cv > config.max_step_cv:
         report.add("irregular_steps", Level.REFUSE,
                    f"the step times vary by {100 * stats.step_cv:.0f}% from step to step, "
                    "far more than steady running does: the foot strikes were not found "
                    "reliably")
 
 
-def stride_is_plausible(stride: StrideResult) -> bool:
+def stride_is_plausible(stride: StrideResult, config: PlausibilityConfig | None = None) -> bool:
     """Contact, flight and overstride within what a running stride can be."""
+    config = config or PlausibilityConfig()
     m = stride.metrics
-    for key, (lo, hi) in (("contact_time_ms", CONTACT_MS), ("flight_time_ms", FLIGHT_MS),
-                          ("overstride_pct_leg", OVERSTRIDE_PCT)):
+    for key, (lo, hi) in (("contact_time_ms", config.contact_ms),
+                          ("flight_time_ms", config.flight_ms),
+                          ("overstride_pct_leg", config.overstride_pct)):
         value = m.get(key)
         if value is not None and not lo <= value <= hi:
             return False
@@ -160,12 +156,14 @@ def stride_is_plausible(stride: StrideResult) -> bool:
 
 
 def gate_strides(strides: list[StrideResult], near: Side | None,
-                 report: QualityReport) -> list[StrideResult]:
+                 report: QualityReport, config: PlausibilityConfig | None = None,
+                 ) -> list[StrideResult]:
     """Withhold the metrics of implausible strides, and of a side that keeps too few.
 
     `near` is the leg facing the camera in a side view (None for rear/front views).
     """
-    plausible = [stride_is_plausible(s) for s in strides]
+    config = config or PlausibilityConfig()
+    plausible = [stride_is_plausible(s, config) for s in strides]
     out = [s if ok else replace(s, metrics={}) for s, ok in zip(strides, plausible, strict=True)]
     dropped = len(strides) - sum(plausible)
     if dropped:
@@ -176,7 +174,7 @@ def gate_strides(strides: list[StrideResult], near: Side | None,
         own = [ok for s, ok in zip(strides, plausible, strict=True) if s.foot is foot]
         kept = float(np.mean(own)) if own else 0.0
         far = near is not None and foot is not near
-        if own and kept < MIN_SIDE_KEPT:
+        if own and kept < config.min_side_kept:
             out = [replace(s, metrics={}) if s.foot is foot else s for s in out]
             hint = "; film the runner's other side to measure it" if far else ""
             report.add(f"side_withheld_{foot.value}", Level.WARN,

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from formcheck.config import QualityConfig
+from formcheck.config import FindingsConfig, QualityConfig
 from formcheck.errors import CaptureQualityError, NoRunnerError
 from formcheck.events import GaitEvents
 from formcheck.landmarks import LEFT_HEEL, LEFT_TOE, NOSE, RIGHT_HEEL, RIGHT_TOE, Side
@@ -90,7 +90,7 @@ def check_video(info: VideoInfo, config: QualityConfig, report: QualityReport) -
         report.add("low_fps", Level.WARN,
                    f"frame rate {info.fps:.0f} fps: contact times and angles at foot strike "
                    f"are less precise below {config.warn_fps:.0f} fps")
-    if info.duration_s and info.duration_s < 3.0:
+    if info.duration_s and info.duration_s < config.min_duration_s:
         report.add("too_short", Level.REFUSE, f"the clip lasts only {info.duration_s:.1f} s")
 
 
@@ -102,15 +102,17 @@ def runner_height_px(track: PoseTrack) -> float:
     return float(np.nanmedian(height)) if np.isfinite(height).any() else 0.0
 
 
-def feet_out_fraction(track: PoseTrack) -> float:
+def feet_out_fraction(track: PoseTrack, hidden_visibility: float | None = None) -> float:
     """Share of frames with a pose in which a heel or toe is outside the picture or hidden."""
+    if hidden_visibility is None:
+        hidden_visibility = QualityConfig().hidden_visibility
     ok = track.detected
     if not ok.any():
         return 1.0
     xy = track.image_xy[ok][:, FEET]
     w, h = track.video.width, track.video.height
     outside = ((xy[..., 0] < 0) | (xy[..., 0] > w) | (xy[..., 1] < 0) | (xy[..., 1] > h)).any(1)
-    hidden = (track.visibility[ok][:, FEET] < 0.2).all(axis=1)
+    hidden = (track.visibility[ok][:, FEET] < hidden_visibility).all(axis=1)
     return float((outside | hidden).mean())
 
 
@@ -130,7 +132,7 @@ def check_track(track: PoseTrack, config: QualityConfig, report: QualityReport) 
         report.add("runner_small", Level.WARN,
                    f"the runner is about {size:.0f} px tall; angles are more precise above "
                    f"{config.warn_runner_px:.0f} px")
-    out = feet_out_fraction(track)
+    out = feet_out_fraction(track, config.hidden_visibility)
     if out > config.max_feet_out_fraction:
         report.add("feet_out", Level.REFUSE,
                    f"the feet are out of frame or hidden in {100 * out:.0f}% of the frames")
@@ -192,7 +194,11 @@ def double_support_fraction(events: GaitEvents) -> float:
     return 2 * len(on[Side.LEFT] & on[Side.RIGHT]) / total if total else 0.0
 
 
-def check_gait(events: GaitEvents, config: QualityConfig, report: QualityReport) -> None:
+def check_gait(events: GaitEvents, config: QualityConfig, report: QualityReport,
+               min_strides: int | None = None) -> None:
+    """Enough strides, running not walking. `min_strides` is `FindingsConfig.min_strides`:
+    fewer strides on a side than a steady median needs is warned about."""
+    steady = FindingsConfig().min_strides if min_strides is None else min_strides
     per_side = {foot: len(events.for_foot(foot)) for foot in Side}
     fewest = min(per_side.values())
     if fewest < config.min_strides_per_side:
@@ -200,10 +206,10 @@ def check_gait(events: GaitEvents, config: QualityConfig, report: QualityReport)
                    f"only {per_side[Side.LEFT]} left and {per_side[Side.RIGHT]} right foot "
                    "strikes were found")
         return
-    if fewest < config.warn_strides_per_side:
+    if fewest < steady:
         report.add("few_strides", Level.WARN,
                    f"{fewest} strides on one side: medians are steadier with "
-                   f"{config.warn_strides_per_side} or more (Dingenen 2018)")
+                   f"{steady} or more (Dingenen 2018)")
     duty = duty_factor(events)
     cadence = events.cadence_spm
     double = double_support_fraction(events)
@@ -222,7 +228,7 @@ def check_gait(events: GaitEvents, config: QualityConfig, report: QualityReport)
                    "is slow motion, all times and the cadence are scaled by it")
     elif not np.isfinite(cadence):
         report.add("no_cadence", Level.WARN, "no steady step rhythm was found")
-    if events.alternation_ok < 0.8:
+    if events.alternation_ok < config.min_alternation:
         report.add("alternation", Level.WARN,
                    f"left and right foot strikes alternate in only "
                    f"{100 * events.alternation_ok:.0f}% of steps; some contacts were missed")

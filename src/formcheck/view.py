@@ -16,6 +16,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from formcheck.config import ViewConfig
 from formcheck.landmarks import (
     LEFT_EAR,
     LEFT_HEEL,
@@ -31,10 +32,7 @@ from formcheck.landmarks import (
 )
 from formcheck.track import PoseTrack
 
-# Shoulder and hip width over torso height: rendered side views measure 0.06–0.14, rear and
-# front views 0.52–0.58 (MediaPipe's joint centres sit inside the body outline).
-SIDE_MAX_WIDTH = 0.30  # below: side view
-FRONTAL_MIN_WIDTH = 0.42  # above: rear or front; in between: oblique
+# The width thresholds, with their reasons, are in `config.ViewConfig` ([view]).
 
 
 class View(StrEnum):
@@ -107,8 +105,10 @@ def _facing_camera(track: PoseTrack) -> np.ndarray:
     return (nose_nearer + 0.5 * left_on_image_right) / 2.0
 
 
-def detect_view(track: PoseTrack, override: View | None = None) -> ViewDecision:
+def detect_view(track: PoseTrack, override: View | None = None,
+                config: ViewConfig | None = None) -> ViewDecision:
     """Decide the clip's view, with a confidence; `override` wins but is still checked."""
+    config = config or ViewConfig()
     ok = track.detected
     width = _width_ratio(track)[ok]
     width = width[np.isfinite(width)]
@@ -116,12 +116,12 @@ def detect_view(track: PoseTrack, override: View | None = None) -> ViewDecision:
         return ViewDecision(override or View.SIDE_LEFT, 0.0, float("nan"), False, False,
                             override is not None, ("no pose found to decide the view",))
     ratio = float(np.median(width))
-    side_frames = width < SIDE_MAX_WIDTH
-    frontal_frames = width > FRONTAL_MIN_WIDTH
-    oblique = SIDE_MAX_WIDTH <= ratio <= FRONTAL_MIN_WIDTH
+    side_frames = width < config.side_max_width
+    frontal_frames = width > config.frontal_min_width
+    oblique = config.side_max_width <= ratio <= config.frontal_min_width
     # The clip changes view if a large share of frames votes for each family.
-    changes = min(side_frames.mean(), frontal_frames.mean()) > 0.25
-    if ratio < 0.5 * (SIDE_MAX_WIDTH + FRONTAL_MIN_WIDTH):
+    changes = min(side_frames.mean(), frontal_frames.mean()) > config.changes_share
+    if ratio < 0.5 * (config.side_max_width + config.frontal_min_width):
         vote = _facing_image_right(track)[ok]
         score = float(np.nanmean(vote))
         view = View.SIDE_RIGHT if score > 0 else View.SIDE_LEFT

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from formcheck.config import PlausibilityConfig
 from formcheck.pipeline import analyze_video
-from formcheck.plausibility import MAX_MISSED_SHARE
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +55,7 @@ def test_the_near_foot_misses_no_more_strikes_than_the_gate_allows(handheld) -> 
     ours = np.array([e.frame for e in analysis.events
                      if e.foot == "right" and e.type == "initial_contact"])
     found = [np.min(np.abs(ours - t)) <= 1 for t in _true_ics(truth, "right")]
-    assert np.mean(found) >= 1 - MAX_MISSED_SHARE
+    assert np.mean(found) >= 1 - PlausibilityConfig().max_missed_share
 
 
 def test_sixty_to_thirty_fps_keeps_the_findings(model_dir: Path, data_dir: Path,

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from formcheck import __version__
 from formcheck.batch.jobs import Analyzer
+from formcheck.config import Config
 from formcheck.outputs import OUTPUTS, REPORT_HTML
 from formcheck.texts import LANGS, Lang, ui_texts
 from formcheck.web.dispatcher import Dispatcher
@@ -100,9 +101,11 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
-               analyzer: Analyzer | None = None) -> FastAPI:
-    """The web app; `analyzer` replaces the real pipeline in tests."""
+               analyzer: Analyzer | None = None, config: Config | None = None) -> FastAPI:
+    """The web app; `analyzer` replaces the real pipeline in tests; `config` is used for
+    every upload's checks and analysis (`serve --config`)."""
     data_dir = Path(data_dir)
+    config = config or Config()
     store = JobStore(data_dir / "jobs.sqlite")
     limit = int(max_upload_mb * 1024 * 1024)
     too_large = (f"The video is larger than {max_upload_mb:g} MB. Trim it to 10–30 seconds of "
@@ -115,7 +118,7 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
         store.requeue_interrupted()
-        dispatcher = Dispatcher(store, data_dir, workers, analyzer)
+        dispatcher = Dispatcher(store, data_dir, workers, analyzer, config)
         dispatcher.start()
         app.state.dispatcher = dispatcher
         yield
@@ -174,7 +177,7 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
         upload_dir = data_dir / "uploads" / job_id
         try:
             path, size = await save_upload(file, upload_dir, limit)
-            await run_in_threadpool(check_upload, path)
+            await run_in_threadpool(check_upload, path, config.quality)
         except UploadTooLarge:
             shutil.rmtree(upload_dir, ignore_errors=True)
             raise HTTPException(413, too_large) from None

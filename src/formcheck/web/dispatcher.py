@@ -16,6 +16,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from formcheck.batch.jobs import Analyzer
+from formcheck.config import Config
 from formcheck.web.store import JobStore
 from formcheck.web.worker import run_job
 
@@ -25,8 +26,9 @@ POLL_S = 0.2
 
 class Dispatcher:
     def __init__(self, store: JobStore, data_dir: Path, workers: int,
-                 analyzer: Analyzer | None = None) -> None:
+                 analyzer: Analyzer | None = None, config: Config | None = None) -> None:
         self.store, self.data_dir, self.workers, self.analyzer = store, data_dir, workers, analyzer
+        self.config = config  # passed to each job's process (spawned: it is pickled)
         self.context = mp.get_context("spawn")
         self.running: dict[str, BaseProcess] = {}
         self.stop = threading.Event()
@@ -49,7 +51,8 @@ class Dispatcher:
 
     def _launch(self, job_id: str) -> None:
         process = self.context.Process(
-            target=run_job, args=(job_id, str(self.data_dir), self.analyzer, os.getpid()),
+            target=run_job,
+            args=(job_id, str(self.data_dir), self.analyzer, os.getpid(), self.config),
             name=f"formcheck-job-{job_id[:8]}", daemon=True)
         process.start()
         self.running[job_id] = process

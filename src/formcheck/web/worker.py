@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from formcheck.batch.jobs import Analyzer, default_analyzer
+from formcheck.config import Config
 from formcheck.errors import FormcheckError
 from formcheck.outputs import write_outputs
 from formcheck.pipeline import AnalyzeOptions
@@ -34,8 +35,9 @@ def user_message(exc: FormcheckError, job: Job) -> str:
 
 
 def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None,
-            parent_pid: int | None = None) -> str | None:
+            parent_pid: int | None = None, config: Config | None = None) -> str | None:
     """Analyse the job's upload; results under data/results/<id>/. Returns an error or None."""
+    config = config or Config()
     if parent_pid is not None:
         threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     store = JobStore(Path(data_dir) / "jobs.sqlite")
@@ -43,7 +45,8 @@ def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None,
     if job is None:
         return "unknown job"
     options = AnalyzeOptions(height_cm=job.height_cm, lang=job.lang,  # type: ignore[arg-type]
-                             view=View(job.view) if job.view else None)
+                             view=View(job.view) if job.view else None,
+                             model=config.pose.model, config=config)
 
     def reporter(stage: str):  # noqa: ANN202
         last = 0.0
