@@ -90,7 +90,8 @@ def drift_findings(drift: dict[str, Drift], lang: Lang = "en") -> list[Finding]:
     rule = advice_data()["drift_rule"]
     out = []
     for metric, d in drift.items():
-        if not d.flagged or metric not in rule["metrics"] or not _worse(metric, d):
+        if not d.flagged or metric not in rule["metrics"] or not _worse(metric, d) \
+                or d.change is None or d.ci95 is None:
             continue
         unit = REGISTRY[metric].unit
         text = advice_data()["templates"]["drift"][lang].format(

@@ -17,6 +17,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -49,6 +50,7 @@ class LangChoice(StrEnum):
 
 
 ModelChoice = StrEnum("ModelChoice", {name: name for name in MODEL_REGISTRY})  # type: ignore[misc]
+DEFAULT_MODEL = ModelChoice("full")
 
 
 ConfigOption = Annotated[Path | None, typer.Option(
@@ -210,7 +212,7 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice | None,
         table.add_column(col)
     for metric, d in result.items():
         table.add_row(metric_label(metric, lang.value), f"{d.early:.1f}", f"{d.late:.1f}",
-                      f"{d.change:+.1f} ({d.ci95[0]:+.1f} … {d.ci95[1]:+.1f})",
+                      _change_text(d.change, d.ci95),
                       f"{d.n_early}/{d.n_late}", "[bold red]changed[/]" if d.flagged else "")
     out_console.print(table)
     if out is not None:
@@ -265,7 +267,7 @@ def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,
     with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console) as progress:
         clips_task = progress.add_task("clips", total=None)
-        frame_tasks: dict[str, int] = {}
+        frame_tasks: dict[str, TaskID] = {}
 
         def hook(event: str, data: dict) -> None:
             if event == "start":
@@ -361,7 +363,7 @@ def models_list(ctx: typer.Context) -> None:
 
 
 @models_app.command("fetch")
-def models_fetch(name: Annotated[ModelChoice, typer.Argument()] = ModelChoice.full) -> None:
+def models_fetch(name: Annotated[ModelChoice, typer.Argument()] = DEFAULT_MODEL) -> None:
     """Download a model from Google's official URL into the cache and verify it."""
     from formcheck.pose.mediapipe.models import resolve_model
 
@@ -398,6 +400,13 @@ def config_example() -> None:
 def version() -> None:
     """Print the version."""
     out_console.print(f"formcheck {__version__}")
+
+
+def _change_text(change: float | None, ci95: tuple[float, float] | None) -> str:
+    if change is None:
+        return "–"
+    interval = "" if ci95 is None else f" ({ci95[0]:+.1f} … {ci95[1]:+.1f})"
+    return f"{change:+.1f}{interval}"
 
 
 def main() -> None:  # pragma: no cover

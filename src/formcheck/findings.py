@@ -11,7 +11,7 @@ from formcheck.config import FindingsConfig
 from formcheck.landmarks import LEG, Side
 from formcheck.metrics.compute import Stat
 from formcheck.metrics.registry import REGISTRY, Guidance
-from formcheck.schema import Finding
+from formcheck.schema import Asymmetry, Finding, Severity
 from formcheck.track import PoseTrack
 
 
@@ -50,7 +50,7 @@ def near_boundary(value: float, precision: float | None, g: Guidance) -> bool:
     return any(abs(value - b) < precision for b in bounds)
 
 
-def severity(value: float, g: Guidance) -> str:
+def severity(value: float, g: Guidance) -> Severity:
     if g.ok_max is not None and value > g.ok_max:
         return "watch" if g.watch_max is not None and value <= g.watch_max else "flag"
     if g.ok_min is not None and value < g.ok_min:
@@ -96,10 +96,10 @@ def assess(summary: dict[str, dict[str, Stat]], visibility: dict[str, float] | N
 
 
 def asymmetry(summary: dict[str, dict[str, Stat]], config: FindingsConfig | None = None,
-              ) -> dict[str, dict[str, float | bool]]:
+              ) -> dict[str, Asymmetry]:
     """Left − right median per metric; notable when the gap exceeds the metric's SDD."""
     config = config or FindingsConfig()
-    out: dict[str, dict[str, float | bool]] = {}
+    out: dict[str, Asymmetry] = {}
     for metric_id, per_side in summary.items():
         definition = REGISTRY[metric_id]
         left, right = per_side["left"], per_side["right"]
@@ -108,6 +108,6 @@ def asymmetry(summary: dict[str, dict[str, Stat]], config: FindingsConfig | None
         gap = left.median - right.median
         notable = definition.sdd is not None and abs(gap) > definition.sdd and \
             min(left.n, right.n) >= config.min_strides
-        out[metric_id] = {"left": round(left.median, 3), "right": round(right.median, 3),
-                          "difference": round(gap, 3), "notable": bool(notable)}
+        out[metric_id] = Asymmetry(left=round(left.median, 3), right=round(right.median, 3),
+                                   difference=round(gap, 3), notable=bool(notable))
     return out

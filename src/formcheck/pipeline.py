@@ -19,6 +19,7 @@ from formcheck.findings import assess, asymmetry, guidance_text, leg_visibility
 from formcheck.io.video import probe
 from formcheck.keyframes import key_frames
 from formcheck.metrics.compute import StrideResult, build_contexts, compute_strides, summarise
+from formcheck.metrics.context import FrontalStrideContext
 from formcheck.metrics.registry import REGISTRY
 from formcheck.plausibility import check_decoding, check_steps, gate_strides
 from formcheck.pose.backend import PoseBackend
@@ -127,8 +128,8 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
         # angles measured in an oblique or changing view are projections of the wrong plane
         strides = [replace(s, metrics={}) for s in strides]
         defs = []
-    if contexts and contexts[0].frontal is not None:
-        note_pelvis_source(contexts[0].frontal.pelvis_source, decision.view, report)
+    if contexts and isinstance(contexts[0], FrontalStrideContext):
+        note_pelvis_source(contexts[0].geometry.pelvis_source, decision.view, report)
     summary = summarise(strides, [d.id for d in defs])
     for note in decision.notes:
         report.add("view", Level.WARN, note)

@@ -141,7 +141,7 @@ def check_track(track: PoseTrack, config: QualityConfig, report: QualityReport) 
 def check_view(decision: ViewDecision, report: QualityReport) -> None:
     """Refuse a forced view that the landmarks clearly contradict (side vs rear/front):
     measuring one plane's angles in another gives numbers that mean nothing."""
-    if decision.contradicts_landmarks:
+    if decision.contradicts_landmarks and decision.detected is not None:
         report.add("wrong_view", Level.REFUSE,
                    f"the view was set to {decision.view.value}, but the runner is seen "
                    f"{_view_words(decision.detected)} ({decision.detected.value}, "
@@ -187,7 +187,7 @@ def double_support_fraction(events: GaitEvents) -> float:
     Running has none (a flight phase separates the stances); walking has two double-support
     phases per stride. A track whose legs collapse onto one also shows it.
     """
-    on = {foot: set() for foot in Side}
+    on: dict[Side, set[int]] = {foot: set() for foot in Side}
     for s in events.stances:
         on[s.foot].update(range(s.ic_frame, s.to_frame))
     total = len(on[Side.LEFT]) + len(on[Side.RIGHT])

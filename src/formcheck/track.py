@@ -7,6 +7,7 @@ x → right, y → down. World landmarks are MediaPipe's metric hip-centred coor
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +94,7 @@ class PoseTrack:
         dt = np.diff(self.time_s)
         return bool(np.std(dt) > 0.1 * np.median(dt))
 
-    def with_changes(self, step: str, **changes: object) -> PoseTrack:
+    def with_changes(self, step: str, **changes: Any) -> PoseTrack:
         """A new track with some arrays replaced and `step` appended to the provenance."""
         return replace(self, provenance=(*self.provenance, step), **changes)
 

@@ -21,7 +21,8 @@ def save_track(track: PoseTrack, path: Path) -> None:
             arrays[name] = getattr(track, name)
     meta = {"video": asdict(track.video), "model": track.model,
             "provenance": list(track.provenance)}
-    np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez_compressed(tmp, allow_pickle=False, **arrays)
     tmp.replace(path)
 
 

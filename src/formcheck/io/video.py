@@ -104,11 +104,19 @@ def presentation_times(path: Path) -> np.ndarray:
     container = _open(path)
     try:
         stream = container.streams.video[0]
-        base = stream.time_base
+        base = _time_base(stream, path)
         pts = [p.pts for p in container.demux(stream) if p.pts is not None and p.size]
     finally:
         container.close()
-    return np.sort(np.asarray(pts, dtype=float) * float(base))
+    return np.sort(np.asarray(pts, dtype=float) * base)
+
+
+def _time_base(stream: av.video.stream.VideoStream, path: Path) -> float:
+    """Seconds per timestamp tick; a stream without one has no usable frame times."""
+    if stream.time_base is None:
+        raise InputError(f"{path}: the video stream has no time base, so its frame times "
+                         "are unknown.", "Re-export the clip as MP4 or MOV from the phone.")
+    return float(stream.time_base)
 
 
 def _upright_rgb(frame: av.VideoFrame, max_side: int | None) -> np.ndarray:
@@ -161,7 +169,7 @@ def iter_frame_range(path: Path, times: np.ndarray, start: int, stop: int,
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        base = float(stream.time_base)
+        base = _time_base(stream, path)
         container.seek(int(times[start] / base), stream=stream, backward=True)
         for frame in container.decode(stream):
             if frame.time is None:

@@ -11,7 +11,7 @@ from formcheck.events import GaitEvents
 from formcheck.landmarks import LEFT_HIP, RIGHT_HIP, Side
 from formcheck.metrics import frontal as frontal_metrics  # registers the frontal metrics
 from formcheck.metrics import side as _side  # noqa: F401
-from formcheck.metrics.context import FrontalGeometry, StrideContext
+from formcheck.metrics.context import FrontalGeometry, FrontalStrideContext, StrideContext
 from formcheck.metrics.geometry import rotate_points
 from formcheck.metrics.registry import MetricDef, metrics_for
 from formcheck.track import PoseTrack
@@ -42,7 +42,7 @@ def build_contexts(track: PoseTrack, events: GaitEvents, view: View, leg_px: flo
     xy = rotate_points(track.image_xy, -roll_deg, centre)
     trunk_px = float(np.nanmedian(torso_length_px(track)))
     concavity = back_edge_concavity(track, view)
-    frontal = None
+    frontal: FrontalGeometry | None = None
     if not view.is_side:
         tilt, source = pelvis_tilt_series(track, xy, view)
         frontal = FrontalGeometry(left_image_sign=view.left_image_sign, world=track.world_xyz,
@@ -59,12 +59,14 @@ def build_contexts(track: PoseTrack, events: GaitEvents, view: View, leg_px: flo
         earlier = [s for s in stances[:i] if s.foot is not stance.foot]
         previous_other = earlier[-1].midstance if earlier and \
             stances[i - 1].foot is not stance.foot else None
-        contexts.append(StrideContext(
+        context = StrideContext(
             foot=stance.foot, ic=stance.ic_frame, to=stance.to_frame, next_ic_same=same,
             next_ic_other=other, time_s=track.time_s, xy=xy, forward=view.forward_sign,
             leg_px=leg_px, trunk_px=trunk_px, leg_cm=leg_cm, back_concavity=concavity,
-            midstance=stance.midstance, previous_other=previous_other, frontal=frontal,
-            ic_at=float(np.interp(stance.ic_time_s, track.time_s, np.arange(track.n_frames)))))
+            midstance=stance.midstance, previous_other=previous_other,
+            ic_at=float(np.interp(stance.ic_time_s, track.time_s, np.arange(track.n_frames))))
+        contexts.append(context if frontal is None
+                        else FrontalStrideContext.of(context, frontal))
     return contexts
 
 
@@ -122,7 +124,7 @@ class Stat:
     n: int
 
 
-def describe(values: list[float]) -> Stat:
+def describe(values: list[float | None]) -> Stat:
     arr = np.asarray([v for v in values if v is not None and np.isfinite(v)], dtype=float)
     if arr.size == 0:
         return Stat(None, None, 0)

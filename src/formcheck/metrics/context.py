@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -52,7 +52,6 @@ class StrideContext:
     back_concavity: np.ndarray | None  # (T,) on the runner's back edge
     midstance: int | None = None
     previous_other: int | None = None  # midstance of the other foot's previous stance
-    frontal: FrontalGeometry | None = None
     ic_at: float | None = None  # the contact instant as a fractional frame index
 
     def point(self, index: int, frame: int) -> np.ndarray:
@@ -92,3 +91,21 @@ class StrideContext:
 
     def shoulder_mid(self, frames: int | slice) -> np.ndarray:
         return 0.5 * (self.xy[frames, LEFT_SHOULDER] + self.xy[frames, RIGHT_SHOULDER])
+
+
+@dataclass(frozen=True)
+class FrontalStrideContext(StrideContext):
+    """A rear or front view's stride: the frontal geometry is always there, and every
+    frontal stance has a midstance (the pelvis's low point that found it)."""
+
+    geometry: FrontalGeometry = field(kw_only=True)
+
+    @classmethod
+    def of(cls, stride: StrideContext, geometry: FrontalGeometry) -> FrontalStrideContext:
+        return cls(**{f.name: getattr(stride, f.name) for f in fields(stride)},
+                   geometry=geometry)
+
+    @property
+    def mid(self) -> int:
+        """The midstance frame."""
+        return self.midstance if self.midstance is not None else (self.ic + self.to) // 2

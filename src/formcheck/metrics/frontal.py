@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.landmarks import LEFT_HIP, LEG, RIGHT_HIP, Side
-from formcheck.metrics.context import StrideContext
+from formcheck.metrics.context import FrontalStrideContext
 from formcheck.metrics.geometry import joint_angle_deg
 from formcheck.metrics.registry import Guidance, register
 
@@ -26,7 +26,7 @@ def hip_line_deg(xy: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(d[..., 1], np.abs(d[..., 0])))
 
 
-def fppa_deg(c: StrideContext, frames: slice | int) -> np.ndarray:
+def fppa_deg(c: FrontalStrideContext, frames: slice | int) -> np.ndarray:
     """Frontal-plane projection angle of the stride's knee: + valgus (knee medial of the
     hip-ankle line), − varus."""
     hip, knee, ankle, _, _ = (c.xy[frames, i] for i in LEG[c.foot])
@@ -34,7 +34,7 @@ def fppa_deg(c: StrideContext, frames: slice | int) -> np.ndarray:
     along = (knee[..., 1] - hip[..., 1]) / np.where(ankle[..., 1] == hip[..., 1], np.nan,
                                                     ankle[..., 1] - hip[..., 1])
     line_x = hip[..., 0] + along * (ankle[..., 0] - hip[..., 0])
-    medial = -c.frontal.outward(c.foot)
+    medial = -c.geometry.outward(c.foot)
     return np.where((knee[..., 0] - line_x) * medial >= 0, angle, -angle)
 
 
@@ -46,8 +46,8 @@ def _finite(value: float) -> float | None:
           "hip line at midstance against the runner's own average; + = the swing-side hip "
           "lower (contralateral drop)",
           Guidance(None, 6.0, 10.0, "Bramah 2018: +1° drop ≈ 1.8× odds of injury"), sdd=2.8)
-def pelvic_drop_deg(c: StrideContext) -> float | None:
-    window = c.frontal.pelvis_tilt_deg[max(0, c.midstance - 2):c.midstance + 3]
+def pelvic_drop_deg(c: FrontalStrideContext) -> float | None:
+    window = c.geometry.pelvis_tilt_deg[max(0, c.mid - 2):c.mid + 3]
     if not np.isfinite(window).any():
         return None
     angle = float(np.nanmedian(window))
@@ -59,7 +59,7 @@ def pelvic_drop_deg(c: StrideContext) -> float | None:
           "180° − hip-knee-ankle angle in the image, the largest in stance; + valgus "
           "(knee inside the hip-ankle line), − varus (O-leg)",
           Guidance(-5.0, 10.0, 15.0, "Dingenen 2018; documents 000, 002"), sdd=3.0)
-def knee_fppa_deg(c: StrideContext) -> float | None:
+def knee_fppa_deg(c: FrontalStrideContext) -> float | None:
     values = fppa_deg(c, c.stance)
     if not np.isfinite(values).any():
         return None
@@ -68,20 +68,20 @@ def knee_fppa_deg(c: StrideContext) -> float | None:
 
 @register("knee_fppa_midstance_deg", "deg", FRONTAL, "as knee_fppa_deg, at midstance",
           sdd=3.0)
-def knee_fppa_midstance_deg(c: StrideContext) -> float | None:
-    return _finite(float(fppa_deg(c, c.midstance)))
+def knee_fppa_midstance_deg(c: FrontalStrideContext) -> float | None:
+    return _finite(float(fppa_deg(c, c.mid)))
 
 
 @register("toe_out_deg", "deg", FRONTAL,
           "foot progression angle at midstance, front view only: asin(sideways heel→toe "
           "offset in the image / expected foot length); + = toes out",
           Guidance(None, 10.0, 15.0, "document 002: turn the toes in 5–10°"), sdd=2.3)
-def toe_out_deg(c: StrideContext) -> float | None:
+def toe_out_deg(c: FrontalStrideContext) -> float | None:
     """From behind the foot points away from the camera and is foreshortened: not measured."""
-    if c.frontal.left_image_sign < 0:
+    if c.geometry.left_image_sign < 0:
         return None
     _, _, _, heel, toe = LEG[c.foot]
-    dx = (c.xy[c.midstance, toe, 0] - c.xy[c.midstance, heel, 0]) * c.frontal.outward(c.foot)
+    dx = (c.xy[c.mid, toe, 0] - c.xy[c.mid, heel, 0]) * c.geometry.outward(c.foot)
     ratio = dx / (FOOT_LENGTH_LEG * c.leg_px)
     return _finite(np.degrees(np.arcsin(np.clip(ratio, -1.0, 1.0))))
 
@@ -90,28 +90,28 @@ def toe_out_deg(c: StrideContext) -> float | None:
           "as toe_out_deg but from MediaPipe's world landmarks (kept for validation: it "
           "measured 7.5° median error from the front and fails from behind)", sdd=2.3,
           validation_only=True)
-def toe_out_world_deg(c: StrideContext) -> float | None:
+def toe_out_world_deg(c: FrontalStrideContext) -> float | None:
     _, _, _, heel, toe = LEG[c.foot]
-    v = c.frontal.world[c.midstance, toe] - c.frontal.world[c.midstance, heel]
-    outward = c.frontal.outward(c.foot)
-    return _finite(np.degrees(np.arctan2(outward * v[0], c.frontal.forward_depth_sign * v[2])))
+    v = c.geometry.world[c.mid, toe] - c.geometry.world[c.mid, heel]
+    outward = c.geometry.outward(c.foot)
+    return _finite(np.degrees(np.arctan2(outward * v[0], c.geometry.forward_depth_sign * v[2])))
 
 
 @register("lateral_trunk_sway_deg", "deg", FRONTAL,
           "hip-mid→shoulder-mid from vertical at midstance; + = toward the stance side",
           Guidance(None, 5.0, 8.0, "document 003: core and pelvic stability"), sdd=2.3)
-def lateral_trunk_sway_deg(c: StrideContext) -> float | None:
-    d = c.shoulder_mid(c.midstance) - c.hip_mid(c.midstance)
-    return _finite(np.degrees(np.arctan2(c.frontal.outward(c.foot) * d[0], -d[1])))
+def lateral_trunk_sway_deg(c: FrontalStrideContext) -> float | None:
+    d = c.shoulder_mid(c.mid) - c.hip_mid(c.mid)
+    return _finite(np.degrees(np.arctan2(c.geometry.outward(c.foot) * d[0], -d[1])))
 
 
 @register("step_width_pct_pelvis", "% hip width", FRONTAL,
           "side-to-side distance between this foot at midstance and the other foot at its "
           "previous midstance; − = crossover (the foot lands past the midline)", sdd=10.0)
-def step_width_pct_pelvis(c: StrideContext) -> float | None:
+def step_width_pct_pelvis(c: FrontalStrideContext) -> float | None:
     if c.previous_other is None:
         return None
     ankle = LEG[c.foot][2]
     other = LEG[c.foot.other][2]
-    dx = c.xy[c.midstance, ankle, 0] - c.xy[c.previous_other, other, 0]
-    return _finite(100.0 * dx * c.frontal.outward(c.foot) / c.frontal.hip_width_px)
+    dx = c.xy[c.mid, ankle, 0] - c.xy[c.previous_other, other, 0]
+    return _finite(100.0 * dx * c.geometry.outward(c.foot) / c.geometry.hip_width_px)

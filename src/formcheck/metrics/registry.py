@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from formcheck.metrics.context import StrideContext
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True)
@@ -31,7 +28,7 @@ class MetricDef:
     unit: str
     views: tuple[str, ...]  # "side", "frontal"
     sign: str  # the sign convention, in words
-    compute: Callable[[StrideContext], float | None]
+    compute: Callable[[Any], float | None]  # a StrideContext (or its frontal subclass)
     guidance: Guidance | None = None
     sdd: float | None = None  # smallest detectable difference (for drift), same unit
     needs_height: bool = False
@@ -41,15 +38,16 @@ class MetricDef:
 REGISTRY: dict[str, MetricDef] = {}
 
 
+MetricFn = TypeVar("MetricFn", bound=Callable[..., float | None])
+
+
 def register(metric_id: str, unit: str, views: tuple[str, ...], sign: str,
              guidance: Guidance | None = None, sdd: float | None = None,
              needs_height: bool = False, validation_only: bool = False,
-             ) -> Callable[[Callable[[StrideContext], float | None]],
-                           Callable[[StrideContext], float | None]]:
+             ) -> Callable[[MetricFn], MetricFn]:
     """Decorator: register a per-stride metric function under `metric_id`."""
 
-    def wrap(fn: Callable[[StrideContext], float | None]) -> Callable[[StrideContext],
-                                                                       float | None]:
+    def wrap(fn: MetricFn) -> MetricFn:
         if metric_id in REGISTRY:
             raise ValueError(f"metric {metric_id} registered twice")
         REGISTRY[metric_id] = MetricDef(metric_id, unit, views, sign, fn, guidance, sdd,

@@ -11,7 +11,7 @@ from formcheck.metrics.registry import Guidance, register
 SIDE = ("side",)
 
 
-def _finite(value: float) -> float | None:
+def _finite(value: float | np.floating | np.ndarray) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 

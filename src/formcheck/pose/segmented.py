@@ -75,7 +75,7 @@ def _run_parallel(path: Path, times: np.ndarray, plan: list[tuple[int, int, int]
                   info: VideoInfo, config: PoseConfig, backend: PoseBackend, workers: int,
                   executor: Executor | None, progress: ProgressFn | None) -> list[PoseArrays]:
     own = executor is None
-    if own:
+    if executor is None:
         executor = ProcessPoolExecutor(max_workers=min(workers, len(plan)),
                                        mp_context=mp.get_context("spawn"))
     try:

@@ -13,12 +13,12 @@ from formcheck.report.frames import draw_key_frame, read_frames
 from formcheck.report.order import metric_order
 from formcheck.report.plots import plot_metric_svg
 from formcheck.schema import Analysis
-from formcheck.texts import metric_label, ui_texts
+from formcheck.texts import Lang, metric_label, ui_texts
 
 MAX_PLOTS = 8
 
 
-def _rows(analysis: Analysis, lang: str) -> list[dict]:
+def _rows(analysis: Analysis, lang: Lang) -> list[dict]:
     severity = {(f.metric, f.side): f.severity for f in analysis.findings if f.kind == "level"}
     rows = []
     for metric, s in analysis.summary.items():

@@ -236,6 +236,7 @@ def _open_stream(out: av.container.OutputContainer, width: int, height: int,
                  fps: Fraction) -> av.VideoStream:
     codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
     stream = out.add_stream(codec, rate=fps)
+    assert isinstance(stream, av.VideoStream)  # a video codec makes a video stream
     stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
     stream.time_base = TIME_BASE
     stream.codec_context.time_base = TIME_BASE

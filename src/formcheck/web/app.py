@@ -85,7 +85,7 @@ def job_status(job: Job, store: JobStore) -> JobStatus:
 def _lang(request: Request, default: str | None = None) -> Lang:
     chosen = request.query_params.get("lang") or default
     if chosen in LANGS:
-        return chosen  # type: ignore[return-value]
+        return chosen
     return "ja" if request.headers.get("accept-language", "").startswith("ja") else "en"
 
 
