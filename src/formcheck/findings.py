@@ -9,9 +9,8 @@ import numpy as np
 
 from formcheck.config import FindingsConfig
 from formcheck.landmarks import LEG, Side
-from formcheck.metrics.compute import Stat
 from formcheck.metrics.registry import REGISTRY, Guidance
-from formcheck.schema import Asymmetry, Finding, Severity
+from formcheck.schema import Asymmetry, Finding, MetricSummary, Severity
 from formcheck.track import PoseTrack
 
 
@@ -66,7 +65,7 @@ def confidence(n_strides: int, visibility: float, view_confidence: float,
     return round(min(1.0, n_strides / min_strides) * visibility * view_confidence, 2)
 
 
-def assess(summary: dict[str, dict[str, Stat]], visibility: dict[str, float] | None = None,
+def assess(summary: dict[str, MetricSummary], visibility: dict[str, float] | None = None,
            view_confidence: float = 1.0, config: FindingsConfig | None = None,
            ) -> list[Finding]:
     """`visibility`: mean MediaPipe visibility of each side's leg landmarks (0–1)."""
@@ -78,7 +77,7 @@ def assess(summary: dict[str, dict[str, Stat]], visibility: dict[str, float] | N
         if definition.guidance is None:
             continue
         for side in ("left", "right"):
-            stat = per_side[side]
+            stat = getattr(per_side, side)
             if stat.median is None:
                 continue
             value = round(stat.median, 2)  # judge the value the runner is shown
@@ -95,14 +94,14 @@ def assess(summary: dict[str, dict[str, Stat]], visibility: dict[str, float] | N
     return findings
 
 
-def asymmetry(summary: dict[str, dict[str, Stat]], config: FindingsConfig | None = None,
+def asymmetry(summary: dict[str, MetricSummary], config: FindingsConfig | None = None,
               ) -> dict[str, Asymmetry]:
     """Left − right median per metric; notable when the gap exceeds the metric's SDD."""
     config = config or FindingsConfig()
     out: dict[str, Asymmetry] = {}
     for metric_id, per_side in summary.items():
         definition = REGISTRY[metric_id]
-        left, right = per_side["left"], per_side["right"]
+        left, right = per_side.left, per_side.right
         if left.median is None or right.median is None or definition.validation_only:
             continue
         gap = left.median - right.median

@@ -164,7 +164,8 @@ def _events(events: GaitEvents) -> list[schema.Event]:
 
 
 def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
-              strides: list[StrideResult], summary: dict, report: QualityReport,
+              strides: list[StrideResult], summary: dict[str, schema.MetricSummary],
+              report: QualityReport,
               cleaning: CleaningReport, leg_px: float, roll: float, options: AnalyzeOptions,
               pose_fps: float | None, family: ViewFamily) -> schema.Analysis:
     info = track.video
@@ -194,7 +195,7 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
                  for s in strides],
         summary={k: schema.MetricSummary(**{side: schema.Stat(
             median=rounded(st.median), iqr=rounded(st.iqr), n=st.n)
-            for side, st in v.items()}) for k, v in summary.items()},
+            for side, st in v}) for k, v in summary.items()},
         drift=(drift := drift_of(strides, list(summary), report, options.config.findings)),
         findings=advise(assess(summary, leg_visibility(track), decision.confidence,
                                options.config.findings),

@@ -117,3 +117,12 @@ def test_a_median_within_its_precision_of_a_boundary_is_borderline() -> None:
     assert near_boundary(240.0, p, g)  # 10 below the ok limit: cannot be told apart
     assert not near_boundary(200.0, p, g)
     assert not near_boundary(300.0, 0.0, g)  # no spread measured: no claim either way
+
+
+def test_the_advice_file_matches_its_models() -> None:
+    """Loaded into validated models: a typo in a key or a missing language fails here."""
+    from formcheck.advice import advice_book
+
+    book = advice_book()
+    assert book.rules and book.drills and book.documents
+    assert all(r.direction in ("high", "low") for r in book.rules)

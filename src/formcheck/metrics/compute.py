@@ -14,6 +14,7 @@ from formcheck.metrics import side as _side  # noqa: F401
 from formcheck.metrics.context import FrontalGeometry, FrontalStrideContext, StrideContext
 from formcheck.metrics.geometry import rotate_points
 from formcheck.metrics.registry import MetricDef, metrics_for
+from formcheck.schema import MetricSummary, Stat
 from formcheck.track import PoseTrack
 from formcheck.view import View
 
@@ -117,27 +118,20 @@ def compute_strides(contexts: list[StrideContext], view_family: str,
     return results, defs
 
 
-@dataclass(frozen=True)
-class Stat:
-    median: float | None
-    iqr: float | None
-    n: int
-
-
 def describe(values: list[float | None]) -> Stat:
     arr = np.asarray([v for v in values if v is not None and np.isfinite(v)], dtype=float)
     if arr.size == 0:
-        return Stat(None, None, 0)
+        return Stat(median=None, iqr=None, n=0)
     q1, med, q3 = np.percentile(arr, [25, 50, 75])
-    return Stat(float(med), float(q3 - q1), int(arr.size))
+    return Stat(median=float(med), iqr=float(q3 - q1), n=int(arr.size))
 
 
-def summarise(strides: list[StrideResult], metric_ids: list[str]) -> dict[str, dict[str, Stat]]:
-    """Per metric: median and IQR for left, right and both feet."""
-    out: dict[str, dict[str, Stat]] = {}
+def summarise(strides: list[StrideResult], metric_ids: list[str]) -> dict[str, MetricSummary]:
+    """Per metric: median and IQR for left, right and both feet (unrounded)."""
+    out: dict[str, MetricSummary] = {}
     for mid in metric_ids:
-        per_side = {foot.value: describe([s.metrics.get(mid) for s in strides if s.foot is foot])
-                    for foot in Side}
-        per_side["both"] = describe([s.metrics.get(mid) for s in strides])
-        out[mid] = per_side
+        out[mid] = MetricSummary(
+            left=describe([s.metrics.get(mid) for s in strides if s.foot is Side.LEFT]),
+            right=describe([s.metrics.get(mid) for s in strides if s.foot is Side.RIGHT]),
+            both=describe([s.metrics.get(mid) for s in strides]))
     return out
