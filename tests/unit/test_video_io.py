@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import av
@@ -54,11 +55,19 @@ def test_downscaling_keeps_aspect_and_orientation(tmp_path: Path) -> None:
     ("missing.mp4", None, "no such file"),
     ("notes.txt", b"hello", "not a supported video type"),
     ("broken.mp4", b"\x00\x01 this is not a video", "cannot be read as a video"),
+    ("empty.mp4", b"", "is empty"),
+    ("photo.mp4", "png", "still image"),
+    ("photo.mov", "jpg", "still image"),
 ])
-def test_bad_input_gives_a_clear_error(tmp_path: Path, name: str, content: bytes | None,
+def test_bad_input_gives_a_clear_error(tmp_path: Path, name: str, content: bytes | str | None,
                                        message: str) -> None:
     path = tmp_path / name
-    if content is not None:
+    if isinstance(content, str):  # a photo renamed to a video name
+        import cv2
+
+        ok, encoded = cv2.imencode(f".{content}", np.zeros((64, 48, 3), np.uint8))
+        path.write_bytes(encoded.tobytes())
+    elif content is not None:
         path.write_bytes(content)
     with pytest.raises(InputError) as err:
         probe(path)
@@ -87,3 +96,12 @@ def test_frames_at_odd_widths_are_packed_and_not_sheared(tmp_path: Path, width: 
     assert frame.rgb.shape == (height, width, 3)
     bar_x = np.array([np.flatnonzero(row[:, 0] > 128).mean() for row in frame.rgb])
     assert np.ptp(bar_x) < 2.0  # the bar stays vertical from the first row to the last
+
+
+def test_an_unreadable_file_says_permission(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """(Faked: tests may run as root, who can read every file.)"""
+    path = write_clip(tmp_path / "private.mp4")
+    monkeypatch.setattr(os, "access", lambda p, mode: False)
+    with pytest.raises(InputError, match="permission denied"):
+        probe(path)

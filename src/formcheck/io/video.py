@@ -6,6 +6,7 @@ down; a whole video is never held in memory.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,13 @@ def _check_path(path: Path) -> None:
     if path.suffix.lower() not in VIDEO_SUFFIXES:
         raise InputError(f"{path}: '{path.suffix}' is not a supported video type.",
                          f"Use one of {', '.join(VIDEO_SUFFIXES)}.")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"{path} cannot be read: permission denied.",
+                         "Give your user read permission on the file (e.g. chmod u+r), or copy "
+                         "it somewhere you can read it.")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path} is empty (0 bytes).",
+                         "The copy or download did not finish; copy the video again.")
 
 
 def _open(path: Path) -> av.container.InputContainer:
@@ -47,6 +55,10 @@ def _open(path: Path) -> av.container.InputContainer:
     if not container.streams.video:
         container.close()
         raise InputError(f"{path} has no video stream.", "Give a video file, not audio or image.")
+    if container.format.name.endswith("_pipe") or container.format.name == "image2":
+        container.close()
+        raise InputError(f"{path} is a still image, not a video.",
+                         "Give the video of the run (MP4 or MOV from the phone's camera).")
     return container
 
 

@@ -24,7 +24,8 @@ from formcheck.pose.mediapipe.models import resolve_model
 def _native_logs_silenced() -> Iterator[None]:
     """Hide MediaPipe's C++ start-up log lines (they bypass Python's logging).
 
-    Only wraps model creation and the first frame; later errors still reach stderr.
+    Only wraps model creation, the first frame and closing; errors in between still reach
+    stderr.
     """
     try:
         saved = os.dup(2)
@@ -100,4 +101,5 @@ class MediaPipeDetector:
         return FramePose(norm[:, :2], norm[:, 2], world, mask)
 
     def close(self) -> None:
-        self._landmarker.close()
+        with _native_logs_silenced():  # MediaPipe logs "DestroyAccelerator" lines on close
+            self._landmarker.close()
