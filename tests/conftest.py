@@ -39,3 +39,10 @@ def data_dir() -> Path:
         pytest.skip("no data directory (set FORMCHECK_DATA_DIR)")
     os.environ["FORMCHECK_DATA_DIR"] = str(path)
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every integration test is also `slow`: `pytest -m "not slow"` is the quick loop."""
+    for item in items:
+        if item.get_closest_marker("integration") is not None:
+            item.add_marker(pytest.mark.slow)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -102,13 +104,17 @@ def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
 def test_batch_on_a_local_ray_instance(tmp_path: Path) -> None:
     ray = pytest.importorskip("ray")
     make_clips(tmp_path / "clips", 4)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+    # Ray's session files go to a short folder of our own (its sockets need a short path),
+    # removed afterwards, instead of piling up in /tmp/ray
+    session = tempfile.mkdtemp(prefix="fcray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, _temp_dir=session,
              runtime_env={"env_vars": {"PYTHONPATH": f"{HERE}:{os.environ.get('PYTHONPATH', '')}"}})
     try:
         result = run_batch([str(tmp_path / "clips")], tmp_path / "out",
                            BatchOptions(engine="ray"), analyzer=fake_analyzer)
     finally:
         ray.shutdown()
+        shutil.rmtree(session, ignore_errors=True)
     assert (result.done, result.failed) == (4, 0)
     ledger = Ledger(tmp_path / "out" / LEDGER_NAME)
     assert all(_complete(r) for r in ledger.rows("done"))
