@@ -12,7 +12,7 @@ from importlib import resources
 
 from formcheck.metrics.registry import REGISTRY
 from formcheck.schema import Drift, Finding
-from formcheck.texts import Lang, metric_label
+from formcheck.texts import Lang, metric_label, unit_text
 
 
 @cache
@@ -95,7 +95,8 @@ def drift_findings(drift: dict[str, Drift], lang: Lang = "en") -> list[Finding]:
         unit = REGISTRY[metric].unit
         text = advice_data()["templates"]["drift"][lang].format(
             name=metric_label(metric, lang, short=False), early=f"{d.early:.1f}",
-            late=f"{d.late:.1f}", unit=unit, lo=f"{d.ci95[0]:+.1f}", hi=f"{d.ci95[1]:+.1f}")
+            late=f"{d.late:.1f}", unit=unit_text(unit, lang), lo=f"{d.ci95[0]:+.1f}",
+            hi=f"{d.ci95[1]:+.1f}")
         base = Finding(metric=metric, side="both", value=round(d.change, 2), unit=unit,
                        severity="watch", guidance=text, kind="drift")
         out.append(_apply(base, rule, lang))

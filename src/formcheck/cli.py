@@ -27,7 +27,8 @@ from rich.table import Table  # noqa: E402
 from rich.text import Text  # noqa: E402
 
 from formcheck import __version__  # noqa: E402
-from formcheck.errors import FormcheckError  # noqa: E402
+from formcheck.errors import FormcheckError, exit_code  # noqa: E402
+from formcheck.texts import Lang, ui_text  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="formcheck — check running form from a phone video.")
@@ -61,17 +62,18 @@ class FramesPerSecond(ProgressColumn):
         return Text(f"{speed:5.1f} frames/s" if speed else "  …  frames/s", style="cyan")
 
 
-def _fail(exc: FormcheckError) -> None:
-    console.print(f"[bold red]error:[/] {exc}", highlight=False)
-    raise typer.Exit(exc.exit_code)
+def _fail(exc: FormcheckError, lang: Lang = "en") -> None:
+    console.print(f"[bold red]{ui_text('error', lang)}:[/] {exc.text(lang)}", highlight=False)
+    raise typer.Exit(exit_code(exc))
 
 
-def _run_guarded(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-    """Run a command body: known errors → message + exit code; others → short message."""
+def _run_guarded(fn, *args, error_lang: Lang = "en", **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """Run a command body: known errors → message (in `error_lang`) + exit code; others →
+    short message."""
     try:
         return fn(*args, **kwargs)
     except FormcheckError as exc:
-        _fail(exc)
+        _fail(exc, error_lang)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]")
         raise typer.Exit(130) from None
@@ -101,7 +103,8 @@ def analyze(
                                           "skeleton, foot strikes and measurements.")] = True,
 ) -> None:
     """Analyse one running video: foot strikes, per-stride metrics, summary."""
-    _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers, overlay)
+    _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers, overlay,
+                 error_lang=lang.value)
 
 
 def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float | None,
@@ -132,7 +135,7 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
                                 track=run.track if overlay else None, progress=on_frame)
     analysis = run.analysis
     render_summary(analysis, out_console, lang.value)
-    out_console.print("wrote " + ", ".join(str(p) for p in written))
+    out_console.print(ui_text("wrote", lang.value) + " " + ", ".join(str(p) for p in written))
 
 
 @app.command()

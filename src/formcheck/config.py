@@ -37,7 +37,7 @@ class CleaningConfig:
 
 @dataclass(frozen=True)
 class EventConfig:
-    # Cadence search range in steps per minute: running is 120–230 (DESIGN §3), but walking
+    # Cadence search range in steps per minute: running is 120–230, but walking
     # and slow-motion clips must still get a number so the quality check can name them.
     min_cadence_spm: float = 60.0
     max_cadence_spm: float = 230.0

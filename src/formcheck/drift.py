@@ -1,4 +1,5 @@
-"""Drift late in the run (DESIGN §5): early vs late window of a per-stride series.
+"""Drift late in the run (README, "Drift, findings and advice"): early vs late window of a
+per-stride series.
 
 The change is the difference of the window medians with a bootstrap 95 % confidence interval
 (scipy.stats.bootstrap, two independent samples); the trend is a Theil–Sen slope per minute.

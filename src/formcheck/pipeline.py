@@ -113,8 +113,7 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
         report.raise_if_refused(path)
     cleaned, cleaning = clean_track(track, config.cleaning)
     decision = detect_view(cleaned, options.view)
-    report.add("view", Level.INFO, f"view: {decision.view.value} "
-               f"({100 * decision.confidence:.0f}% sure)")
+    report.add("view", Level.INFO, view=decision.view.value, pct=100 * decision.confidence)
     check_view(decision, report)
     report.raise_if_refused(path)
     family = "side" if decision.view.is_side else "frontal"
@@ -147,18 +146,14 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
     if contexts and contexts[0].frontal is not None:
         source = contexts[0].frontal.pelvis_source
         if source == "hip landmarks":
-            report.add("pelvis_source", Level.WARN,
-                       "no clear waistband edge: pelvic drop comes from the hip landmarks, "
-                       "which under-read it; wear shorts that contrast with the shirt")
+            report.add("pelvis_source", Level.WARN, "pelvis_source_hips")
         else:
-            report.add("pelvis_source", Level.INFO, "pelvic drop measured on the waistband line")
+            report.add("pelvis_source", Level.INFO, "pelvis_source_waistband")
         if decision.view is View.REAR:
-            report.add("toe_out_view", Level.INFO,
-                       "toe-out is not measured from behind (the foot is foreshortened); "
-                       "film from the front for it")
+            report.add("toe_out_view", Level.INFO)
     summary = summarise(strides, [d.id for d in defs])
-    for note in decision.notes:
-        report.add("view", Level.WARN, note)
+    for key, params in decision.notes:
+        report.add("view", Level.WARN, key, **params)
     analysis = _assemble(cleaned, decision, events, strides, summary, report, cleaning,
                          leg_px, roll, options, pose_fps)
     return AnalysisRun(analysis, cleaned)
@@ -176,10 +171,7 @@ def drift_of(strides: list[StrideResult], metric_ids: list[str],
     span = (strides[-1].ic_time_s - strides[0].ic_time_s) if len(strides) > 1 else 0.0
     if span < MIN_DRIFT_SPAN_S:
         if report is not None:
-            report.add("drift_short", Level.INFO,
-                       f"the strides span {span:.0f} s: too short to show how form changes as "
-                       f"the runner tires (at least {MIN_DRIFT_SPAN_S:.0f} s); film an early "
-                       "and a late clip of one run and use `formcheck compare`")
+            report.add("drift_short", Level.INFO, span_s=span, min_s=MIN_DRIFT_SPAN_S)
         return out
     for metric_id in metric_ids:
         definition = REGISTRY[metric_id]
@@ -246,8 +238,8 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         findings=advise(assess(summary, leg_visibility(track), decision.confidence),
                         options.lang) + drift_findings(drift, options.lang),
         asymmetry=asymmetry(summary),
-        quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message)
-                 for n in report.notes],
+        quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message,
+                                         key=n.key, params=n.params) for n in report.notes],
         metrics=metric_info,
         scale=schema.Scale(leg_length_px=round(leg_px, 2),
                            trunk_length_px=round(float(np.nanmedian(torso_length_px(track))), 2),
