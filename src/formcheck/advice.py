@@ -31,8 +31,11 @@ def _cite(text: str, doc: str) -> str:
 
 def drill_text(drill_id: str, lang: Lang) -> str:
     d = advice_data()["drills"][drill_id]
-    return _cite(f"{d['name'][lang]} — {d['dosage'][lang]}. {d['cue'][lang]} "
-                 f"{d['caution'][lang]}", d["source"])
+    if lang == "en":
+        text = f"{d['name'][lang]} — {d['dosage'][lang]}. {d['cue'][lang]} {d['caution'][lang]}"
+    else:  # Japanese sentences end in 。 and run on without spaces
+        text = f"{d['name'][lang]} — {d['dosage'][lang]}。{d['cue'][lang]}{d['caution'][lang]}"
+    return _cite(text, d["source"])
 
 
 def _apply(finding: Finding, rule: dict, lang: Lang) -> Finding:

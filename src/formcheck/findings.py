@@ -56,12 +56,13 @@ def finding_guidance(f: Finding, lang: Lang = "en") -> str:
     return guidance_text(guidance, f.unit, lang)
 
 
-def finding_headline(f: Finding, lang: Lang = "en") -> str:
+def finding_headline(f: Finding, lang: Lang = "en", with_severity: bool = True) -> str:
     """"Overstride (right): 12.3 % leg length — watch" in the reader's language."""
     side = "" if f.side == "both" else \
         ui_text("side_paren", lang).format(side=side_text(f.side, lang))
     return (f"{metric_label(f.metric, lang, short=False)}{side}: "
-            f"{value_text(f.value, f.unit, lang)} — {severity_text(f.severity, lang)}")
+            f"{value_text(f.value, f.unit, lang)}"
+            + (f" — {severity_text(f.severity, lang)}" if with_severity else ""))
 
 
 def median_precision(iqr: float | None, n: int) -> float | None:

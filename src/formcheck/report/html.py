@@ -75,5 +75,6 @@ def render_report(analysis: Analysis, video: Path | None = None,
         nothing=t[nothing_text_key([q.code for q in analysis.quality])],
         drifts=[f for f in analysis.findings if f.kind == "drift"],
         quality=[q.text(lang) for q in analysis.quality], view=view_text(analysis.view, lang),
-        headline=lambda f: finding_headline(f, lang), sev=lambda s: severity_text(s, lang),
-        unit=lambda u: unit_text(u, lang), guidance=lambda f: finding_guidance(f, lang))
+        headline=lambda f: finding_headline(f, lang, with_severity=False),
+        sev=lambda s: severity_text(s, lang), unit=lambda u: unit_text(u, lang),
+        guidance=lambda f: finding_guidance(f, lang))

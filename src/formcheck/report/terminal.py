@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -33,11 +34,14 @@ def render_summary(analysis: Analysis, console: Console, lang: Lang = "en") -> N
         cadence=_fmt(analysis.cadence_spm), n=len(analysis.strides)))
     severities = {(f.metric, f.side): f.severity for f in analysis.findings}
     table = Table(title=ui_text("term_title", lang), title_justify="left")
-    table.add_column(ui_text("term_metric", lang))
-    table.add_column(ui_text("term_unit", lang), style="dim")
+    labels = [metric_label(m, lang) for m in analysis.summary]
+    # names are never cut: the guidance column folds instead
+    table.add_column(ui_text("term_metric", lang), no_wrap=True,
+                     min_width=max((cell_len(label) for label in labels), default=0))
+    table.add_column(ui_text("term_unit", lang), style="dim", overflow="fold")
     table.add_column(ui_text("left", lang), justify="right")
     table.add_column(ui_text("right", lang), justify="right")
-    table.add_column(ui_text("term_n", lang), justify="right", style="dim")
+    table.add_column(ui_text("term_n", lang), justify="right", style="dim", overflow="fold")
     table.add_column(ui_text("term_guidance", lang), style="dim", overflow="fold")
     for metric_id, summary in analysis.summary.items():
         info = analysis.metrics.get(metric_id)
