@@ -64,7 +64,7 @@ def render_report(analysis: Analysis, video: Path | None = None,
                 caption = (f"{t[key.foot]} · {labels[key.label]} "
                            f"{'' if key.value is None else f'{key.value:.0f}°'} · "
                            f"{key.time_s:.2f} {t['sec']}")
-                frames.append({"jpeg": draw_key_frame(pictures[key.frame], key, caption),
+                frames.append({"jpeg": draw_key_frame(pictures[key.frame], key, caption, lang),
                                "caption": caption})
     template = resources.files("formcheck").joinpath("data/report.html.j2").read_text("utf-8")
     env = Environment(autoescape=select_autoescape(default=True))
