@@ -148,7 +148,7 @@ def compare(
     lang: Annotated[LangChoice, typer.Option(help="Language.")] = LangChoice.en,
 ) -> None:
     """Compare two clips of one run (e.g. km 5 and km 35, or before and after a session)."""
-    _run_guarded(_compare, early, late, out, model, lang)
+    _run_guarded(_compare, early, late, out, model, lang, error_lang=lang.value)
 
 
 def _load_or_analyze(arg: str, model: ModelChoice, lang: LangChoice):  # noqa: ANN202
@@ -174,20 +174,23 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice,
     from formcheck.compare import compare_analyses
     from formcheck.errors import InputError
     from formcheck.io.results import atomic_write_text, prepare_output_dir
-    from formcheck.texts import metric_label
+    from formcheck.texts import metric_label, view_text
 
     a, b = _load_or_analyze(early, model, lang), _load_or_analyze(late, model, lang)
     if a.view != b.view:
         raise InputError(f"The clips were filmed from different views ({a.view} vs {b.view}).",
                          "Compare clips filmed from the same side.")
     result = compare_analyses(a, b)
-    table = Table(title=f"{Path(a.video.path).name} → {Path(b.video.path).name} ({a.view})")
-    for col in ("metric", "early", "late", "change (95% CI)", "n", ""):
-        table.add_column(col)
+    table = Table(title=f"{Path(a.video.path).name} → {Path(b.video.path).name} "
+                        f"({view_text(a.view, lang.value)})")
+    for col in ("term_metric", "cmp_early", "cmp_late", "cmp_change", "cmp_n"):
+        table.add_column(ui_text(col, lang.value))
+    table.add_column("")
+    changed = ui_text("cmp_changed", lang.value)
     for metric, d in result.items():
         table.add_row(metric_label(metric, lang.value), f"{d.early:.1f}", f"{d.late:.1f}",
                       f"{d.change:+.1f} ({d.ci95[0]:+.1f} … {d.ci95[1]:+.1f})",
-                      f"{d.n_early}/{d.n_late}", "[bold red]changed[/]" if d.flagged else "")
+                      f"{d.n_early}/{d.n_late}", f"[bold red]{changed}[/]" if d.flagged else "")
     out_console.print(table)
     if out is not None:
         prepare_output_dir(out)
@@ -195,7 +198,7 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice,
         atomic_write_text(target, json.dumps({
             "early": a.video.path, "late": b.video.path, "view": a.view,
             "metrics": {m: d.model_dump() for m, d in result.items()}}, indent=2))
-        out_console.print(f"wrote {target}")
+        out_console.print(f"{ui_text('wrote', lang.value)} {target}")
 
 
 class EngineChoice(StrEnum):
@@ -222,7 +225,8 @@ def batch(
     lang: Annotated[LangChoice, typer.Option(help="Language of the reports.")] = LangChoice.en,
 ) -> None:
     """Analyse a folder of clips: resumable, parallel, one summary table across clips."""
-    _run_guarded(_batch, inputs, out, workers, engine, address, meta, retry_failed, model, lang)
+    _run_guarded(_batch, inputs, out, workers, engine, address, meta, retry_failed, model, lang,
+                 error_lang=lang.value)
 
 
 def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,
