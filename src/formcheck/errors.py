@@ -11,7 +11,6 @@ from formcheck.texts import Lang, hint_text, message_text
 class FormcheckError(Exception):
     """Base class: something the user can act on. `hint` says what to do."""
 
-
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message = message
@@ -33,15 +32,12 @@ class InputError(FormcheckError):
     """The input file is missing, unreadable, or not a video we can decode."""
 
 
-
 class ModelNotFoundError(FormcheckError):
     """No pose model file could be found or downloaded."""
 
 
-
 class ModelIntegrityError(FormcheckError):
     """A model file exists but its checksum is not one we accept."""
-
 
 
 class _Note(Protocol):

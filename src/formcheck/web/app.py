@@ -88,6 +88,9 @@ def _lang(request: Request, default: str | None = None) -> Lang:
     return "ja" if request.headers.get("accept-language", "").startswith("ja") else "en"
 
 
+FIELD_LABELS = {"height_cm": "web_height", "view": "web_view", "lang": "web_lang"}
+
+
 def _validation_message(exc: RequestValidationError, lang: Lang = "en") -> str:
     parts = []
     for error in exc.errors():
@@ -95,8 +98,10 @@ def _validation_message(exc: RequestValidationError, lang: Lang = "en") -> str:
         if field == "file":
             parts.append(ui_text("web_err_form_file", lang))
         else:
+            name = ui_text(FIELD_LABELS[field], lang) if lang != "en" and field in FIELD_LABELS \
+                else field  # English keeps the API's field name
             parts.append(ui_text("web_err_form_field", lang).format(
-                field=field, msg=error.get("msg", "invalid")))
+                field=name, msg=error.get("msg", "invalid")))
     return ui_text("web_err_form", lang).format(parts=notes_joiner(lang).join(parts))
 
 
