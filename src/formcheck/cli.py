@@ -124,13 +124,13 @@ def _analyze(video: str, out: Path | None, model: ModelChoice, height_cm: float 
     with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
                   FramesPerSecond(), TimeRemainingColumn(), console=console,
                   transient=True) as progress:
-        task = progress.add_task("pose", total=None)
+        task = progress.add_task(ui_text("cli_pose", lang.value), total=None)
 
         def on_frame(done: int, total: int) -> None:
             progress.update(task, completed=done, total=max(total, done))
 
         run = analyze_video_run(path, options, progress=on_frame)
-        progress.reset(task, description="overlay", total=None)
+        progress.reset(task, description=ui_text("cli_overlay", lang.value), total=None)
         written = write_results(run.analysis, out_dir, video=path,
                                 track=run.track if overlay else None, progress=on_frame)
     analysis = run.analysis
