@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from formcheck.metrics.registry import REGISTRY
 from formcheck.schema import Drift, Finding
-from formcheck.texts import Lang, metric_label
+from formcheck.texts import Lang, metric_label, unit_text
 
 
 class _Strict(BaseModel):
@@ -109,8 +109,13 @@ def _cite(text: str, doc: str) -> str:
 
 def drill_text(drill_id: str, lang: Lang) -> str:
     d = advice_book().drills[drill_id]
-    return _cite(f"{d.name.in_(lang)} — {d.dosage.in_(lang)}. {d.cue.in_(lang)} "
-                 f"{d.caution.in_(lang)}", d.source)
+    name, dosage, cue, caution = (d.name.in_(lang), d.dosage.in_(lang), d.cue.in_(lang),
+                                  d.caution.in_(lang))
+    if lang == "en":
+        text = f"{name} — {dosage}. {cue} {caution}"
+    else:  # Japanese sentences end in 。 and run on without spaces
+        text = f"{name} — {dosage}。{cue}{caution}"
+    return _cite(text, d.source)
 
 
 def _apply(finding: Finding, rule: Rule | DriftRule, lang: Lang) -> Finding:
@@ -174,7 +179,8 @@ def drift_findings(drift: dict[str, Drift], lang: Lang = "en") -> list[Finding]:
         unit = REGISTRY[metric].unit
         text = advice_book().templates["drift"].in_(lang).format(
             name=metric_label(metric, lang, short=False), early=f"{d.early:.1f}",
-            late=f"{d.late:.1f}", unit=unit, lo=f"{d.ci95[0]:+.1f}", hi=f"{d.ci95[1]:+.1f}")
+            late=f"{d.late:.1f}", unit=unit_text(unit, lang), lo=f"{d.ci95[0]:+.1f}",
+            hi=f"{d.ci95[1]:+.1f}")
         base = Finding(metric=metric, side="both", value=round(d.change, 2), unit=unit,
                        severity="watch", guidance=text, kind="drift")
         out.append(_apply(base, rule, lang))

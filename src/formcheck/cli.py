@@ -26,8 +26,9 @@ from rich.text import Text
 
 from formcheck import __version__
 from formcheck.config import Config
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, exit_code
 from formcheck.pose.mediapipe.models import REGISTRY as MODEL_REGISTRY
+from formcheck.texts import Lang, ui_text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="formcheck — check running form from a phone video.")
@@ -77,20 +78,22 @@ class FramesPerSecond(ProgressColumn):
         return Text(f"{speed:5.1f} frames/s" if speed else "  …  frames/s", style="cyan")
 
 
-def _fail(exc: FormcheckError) -> None:
+def _fail(exc: FormcheckError, lang: Lang = "en") -> None:
     from rich.markup import escape
 
     # escaped: messages name TOML sections like [quality], which rich would take as markup
-    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
-    raise typer.Exit(exc.exit_code)
+    console.print(f"[bold red]{ui_text('error', lang)}:[/] {escape(exc.text(lang))}",
+                  highlight=False)
+    raise typer.Exit(exit_code(exc))
 
 
-def _run_guarded(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-    """Run a command body: known errors → message + exit code; others → short message."""
+def _run_guarded(fn, *args, error_lang: Lang = "en", **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """Run a command body: known errors → message (in `error_lang`) + exit code; others →
+    short message."""
     try:
         return fn(*args, **kwargs)
     except FormcheckError as exc:
-        _fail(exc)
+        _fail(exc, error_lang)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]")
         raise typer.Exit(130) from None
@@ -121,7 +124,8 @@ def analyze(
     config: ConfigOption = None,
 ) -> None:
     """Analyse one running video: foot strikes, per-stride metrics, summary."""
-    _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers, overlay, config)
+    _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers, overlay, config,
+                 error_lang=lang.value)
 
 
 def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm: float | None,
@@ -144,18 +148,18 @@ def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm:
     with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
                   FramesPerSecond(), TimeRemainingColumn(), console=console,
                   transient=True) as progress:
-        task = progress.add_task("pose", total=None)
+        task = progress.add_task(ui_text("cli_pose", lang.value), total=None)
 
         def on_frame(done: int, total: int) -> None:
             progress.update(task, completed=done, total=max(total, done))
 
         run = analyze_video_run(path, options, progress=on_frame)
-        progress.reset(task, description="overlay", total=None)
+        progress.reset(task, description=ui_text("cli_overlay", lang.value), total=None)
         written = write_outputs(run.analysis, out_dir, video=path,
                                 track=run.track if overlay else None, progress=on_frame)
     analysis = run.analysis
     render_summary(analysis, out_console, lang.value)
-    out_console.print("wrote " + ", ".join(str(p) for p in written))
+    out_console.print(ui_text("wrote", lang.value) + " " + ", ".join(str(p) for p in written))
 
 
 @app.command()
@@ -169,7 +173,7 @@ def compare(
     config: ConfigOption = None,
 ) -> None:
     """Compare two clips of one run (e.g. km 5 and km 35, or before and after a session)."""
-    _run_guarded(_compare, early, late, out, model, lang, config)
+    _run_guarded(_compare, early, late, out, model, lang, config, error_lang=lang.value)
 
 
 def _load_or_analyze(arg: str, model: ModelChoice | None, lang: LangChoice,  # noqa: ANN202
@@ -198,7 +202,7 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice | None,
     from formcheck.compare import compare_analyses
     from formcheck.errors import InputError
     from formcheck.io.results import atomic_write_text, prepare_output_dir
-    from formcheck.texts import metric_label
+    from formcheck.texts import metric_label, view_text
 
     settings = _settings(config)
     a = _load_or_analyze(early, model, lang, settings)
@@ -207,13 +211,16 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice | None,
         raise InputError(f"The clips were filmed from different views ({a.view} vs {b.view}).",
                          "Compare clips filmed from the same side.")
     result = compare_analyses(a, b, settings.findings.min_strides)
-    table = Table(title=f"{Path(a.video.path).name} → {Path(b.video.path).name} ({a.view})")
-    for col in ("metric", "early", "late", "change (95% CI)", "n", ""):
-        table.add_column(col)
+    table = Table(title=f"{Path(a.video.path).name} → {Path(b.video.path).name} "
+                        f"({view_text(a.view, lang.value)})")
+    for col in ("term_metric", "cmp_early", "cmp_late", "cmp_change", "cmp_n"):
+        table.add_column(ui_text(col, lang.value))
+    table.add_column("")
+    changed = ui_text("cmp_changed", lang.value)
     for metric, d in result.items():
         table.add_row(metric_label(metric, lang.value), f"{d.early:.1f}", f"{d.late:.1f}",
                       _change_text(d.change, d.ci95),
-                      f"{d.n_early}/{d.n_late}", "[bold red]changed[/]" if d.flagged else "")
+                      f"{d.n_early}/{d.n_late}", f"[bold red]{changed}[/]" if d.flagged else "")
     out_console.print(table)
     if out is not None:
         prepare_output_dir(out, marker="compare.json", names=("compare.json",))
@@ -221,7 +228,7 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice | None,
         atomic_write_text(target, json.dumps({
             "early": a.video.path, "late": b.video.path, "view": a.view,
             "metrics": {m: d.model_dump() for m, d in result.items()}}, indent=2))
-        out_console.print(f"wrote {target}")
+        out_console.print(f"{ui_text('wrote', lang.value)} {target}")
 
 
 class EngineChoice(StrEnum):
@@ -250,7 +257,7 @@ def batch(
 ) -> None:
     """Analyse a folder of clips: resumable, parallel, one summary table across clips."""
     _run_guarded(_batch, inputs, out, workers, engine, address, meta, retry_failed, model, lang,
-                 config)
+                 config, error_lang=lang.value)
 
 
 def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,

@@ -62,7 +62,7 @@ class CleaningConfig:
 @dataclass(frozen=True)
 class EventConfig:
     min_cadence_spm: float = _opt(
-        60.0, "Cadence search range in steps per minute: running is 120–230 (DESIGN §3), but "
+        60.0, "Cadence search range in steps per minute: running is 120–230, but "
         "walking and slow-motion clips must still get a number so the quality check can "
         "name them.")
     max_cadence_spm: float = _opt(230.0, "Upper end of that range.")

@@ -1,4 +1,5 @@
-"""Drift late in the run (DESIGN §5): early vs late window of a per-stride series.
+"""Drift late in the run (README, "Drift, findings and advice"): early vs late window of a
+per-stride series.
 
 The change is the difference of the window medians with a bootstrap 95 % confidence interval
 (scipy.stats.bootstrap, two independent samples); the trend is a Theil–Sen slope per minute.
@@ -88,10 +89,7 @@ def drift_of(strides: list[StrideResult], metric_ids: list[str],
     min_span = config.min_drift_span_s
     if span < min_span:
         if report is not None:
-            report.add("drift_short", Level.INFO,
-                       f"the strides span {span:.0f} s: too short to show how form changes as "
-                       f"the runner tires (at least {min_span:.0f} s); film an early "
-                       "and a late clip of one run and use `formcheck compare`")
+            report.add("drift_short", Level.INFO, span_s=span, min_s=min_span)
         return out
     times = np.array([s.ic_time_s for s in strides])
     for metric_id in metric_ids:

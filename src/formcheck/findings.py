@@ -10,8 +10,25 @@ import numpy as np
 from formcheck.config import FindingsConfig
 from formcheck.landmarks import LEG, Side
 from formcheck.metrics.registry import REGISTRY, Guidance
-from formcheck.schema import Asymmetry, Finding, MetricSummary, Severity
+from formcheck.schema import Asymmetry, Finding, MetricInfo, MetricSummary, Severity
+from formcheck.texts import (
+    Lang,
+    metric_label,
+    severity_text,
+    side_text,
+    ui_text,
+    unit_text,
+    value_text,
+)
 from formcheck.track import PoseTrack
+
+
+def guidance_of(info: MetricInfo) -> Guidance | None:
+    """The guidance range an analysis recorded for a metric (None if it has none), so
+    renderers need only the Analysis."""
+    if info.ok_min is None and info.ok_max is None:
+        return None
+    return Guidance(info.ok_min, info.ok_max, info.watch_max, info.source or "")
 
 
 def leg_visibility(track: PoseTrack) -> dict[str, float]:
@@ -22,14 +39,50 @@ def leg_visibility(track: PoseTrack) -> dict[str, float]:
             if ok.any() else 0.0 for foot in Side}
 
 
-def guidance_text(g: Guidance, unit: str) -> str:
+def guidance_span(g: Guidance, unit: str, lang: Lang = "en") -> str:
+    """The range alone: "8–15 % leg length", "≤ 6 deg" (units in the reader's language)."""
+    u = unit_text(unit, lang)
     if g.ok_min is not None and g.ok_max is not None:
-        span = f"{g.ok_min:g}–{g.ok_max:g} {unit}"
-    elif g.ok_max is not None:
-        span = f"≤ {g.ok_max:g} {unit}"
-    else:
-        span = f"≥ {g.ok_min:g} {unit}"
-    return f"{span} (guidance: {g.source})"
+        return ui_text("range_both", lang).format(lo=f"{g.ok_min:g}", hi=f"{g.ok_max:g}", unit=u)
+    if g.ok_max is not None:
+        return ui_text("range_max", lang).format(hi=f"{g.ok_max:g}", unit=u)
+    return ui_text("range_min", lang).format(lo=f"{g.ok_min:g}", unit=u)
+
+
+def guidance_source(g: Guidance, lang: Lang = "en") -> str:
+    """The range's citations: studies by name, "document 003" for a source document."""
+    parts = []
+    for cite in g.source.split("; "):
+        if cite.startswith("document "):
+            parts.append(ui_text("cite_document", lang).format(n=cite.removeprefix("document ")))
+        elif cite == "coaching_rule":
+            parts.append(ui_text("cite_coaching_rule", lang))
+        else:
+            parts.append(cite)
+    return ", ".join(parts) if lang == "en" else "、".join(parts)
+
+
+def guidance_text(g: Guidance, unit: str, lang: Lang = "en") -> str:
+    """Range and citations: "≤ 8 % leg length (guidance: Souza 2016)"."""
+    return ui_text("guidance_cited", lang).format(span=guidance_span(g, unit, lang),
+                                                  source=guidance_source(g, lang))
+
+
+def finding_guidance(f: Finding, lang: Lang = "en") -> str:
+    """A finding's guidance range and citations in `lang` (drift findings carry theirs)."""
+    guidance = REGISTRY[f.metric].guidance if f.metric in REGISTRY else None
+    if f.kind != "level" or guidance is None:
+        return f.guidance
+    return guidance_text(guidance, f.unit, lang)
+
+
+def finding_headline(f: Finding, lang: Lang = "en", with_severity: bool = True) -> str:
+    """"Overstride (right): 12.3 % leg length — watch" in the reader's language."""
+    side = "" if f.side == "both" else \
+        ui_text("side_paren", lang).format(side=side_text(f.side, lang))
+    return (f"{metric_label(f.metric, lang, short=False)}{side}: "
+            f"{value_text(f.value, f.unit, lang)}"
+            + (f" — {severity_text(f.severity, lang)}" if with_severity else ""))
 
 
 def median_precision(iqr: float | None, n: int) -> float | None:

@@ -104,8 +104,7 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
         report.raise_if_refused(path)
     cleaned, cleaning = clean_track(track, config.cleaning)
     decision = detect_view(cleaned, options.view, config.view)
-    report.add("view", Level.INFO, f"view: {decision.view.value} "
-               f"({100 * decision.confidence:.0f}% sure)")
+    report.add("view", Level.INFO, view=decision.view.value, pct=100 * decision.confidence)
     check_view(decision, report)
     report.raise_if_refused(path)
     family = family_of(decision.view)
@@ -131,8 +130,8 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
     if contexts and isinstance(contexts[0], FrontalStrideContext):
         note_pelvis_source(contexts[0].geometry.pelvis_source, decision.view, report)
     summary = summarise(strides, [d.id for d in defs])
-    for note in decision.notes:
-        report.add("view", Level.WARN, note)
+    for key, params in decision.notes:
+        report.add("view", Level.WARN, key, **params)
     analysis = _assemble(cleaned, decision, events, strides, summary, report, cleaning,
                          leg_px, roll, options, pose_fps, family)
     return AnalysisRun(analysis, cleaned)
@@ -141,15 +140,11 @@ def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
 def note_pelvis_source(source: str, view: View, report: QualityReport) -> None:
     """Say where pelvic drop came from (rear/front views), and what rear views cannot do."""
     if source == "hip landmarks":
-        report.add("pelvis_source", Level.WARN,
-                   "no clear waistband edge: pelvic drop comes from the hip landmarks, "
-                   "which under-read it; wear shorts that contrast with the shirt")
+        report.add("pelvis_source", Level.WARN, "pelvis_source_hips")
     else:
-        report.add("pelvis_source", Level.INFO, "pelvic drop measured on the waistband line")
+        report.add("pelvis_source", Level.INFO, "pelvis_source_waistband")
     if view is View.REAR:
-        report.add("toe_out_view", Level.INFO,
-                   "toe-out is not measured from behind (the foot is foreshortened); "
-                   "film from the front for it")
+        report.add("toe_out_view", Level.INFO)
 
 
 def _events(events: GaitEvents) -> list[schema.Event]:
@@ -201,8 +196,8 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
                                options.config.findings),
                         options.lang) + drift_findings(drift, options.lang),
         asymmetry=asymmetry(summary, options.config.findings),
-        quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message)
-                 for n in report.notes],
+        quality=[schema.QualityNoteModel(code=n.code, level=n.level.value, message=n.message,
+                                         key=n.key, params=n.params) for n in report.notes],
         metrics=metric_info,
         scale=schema.Scale(leg_length_px=round(leg_px, 2),
                            trunk_length_px=round(float(np.nanmedian(torso_length_px(track))), 2),

@@ -58,20 +58,13 @@ def check_decoding(track: PoseTrack, report: QualityReport,
     frame_s = float(np.median(dt))
     decoded_s = float(track.time_s[-1] - track.time_s[0]) + frame_s
     if info.duration_s and decoded_s < config.truncated_share * info.duration_s:
-        report.add("truncated", Level.WARN,
-                   f"the file says it lasts {info.duration_s:.1f} s but only "
-                   f"{decoded_s:.1f} s could be decoded (the file is cut short, e.g. an "
-                   "interrupted copy or upload); the results cover the decoded part only")
+        report.add("truncated", Level.WARN, claimed_s=info.duration_s, decoded_s=decoded_s)
     gaps = dt > config.dropped_gap * frame_s
     if gaps.any():
         missing = float(np.sum(np.round(dt[gaps] / frame_s) - 1))
         share = missing / (missing + track.n_frames)
         if share > config.warn_dropped_share or dt.max() > config.warn_dropped_gap_s:
-            report.add("dropped_frames", Level.WARN,
-                       f"about {100 * share:.0f}% of the frames are missing (gaps up to "
-                       f"{1000 * dt.max():.0f} ms): the phone dropped frames, so contacts "
-                       "inside the gaps are missed and timing is coarser; record at a "
-                       "constant frame rate with the phone's stabiliser off")
+            report.add("dropped_frames", Level.WARN, pct=100 * share, gap_ms=1000 * dt.max())
 
 
 def check_camera_motion(track: PoseTrack, contact_px: float, report: QualityReport,
@@ -93,15 +86,10 @@ def check_camera_motion(track: PoseTrack, contact_px: float, report: QualityRepo
     unmeasured = float(np.mean(np.isnan(track.ground_shift[detected, 1]))) \
         if detected.any() else 1.0
     if unmeasured > config.max_unmeasured_camera:
-        report.add("camera_motion_unrecovered", Level.REFUSE,
-                   f"the camera moved (the ground shifted by {travel:.0f} px) and its motion "
-                   f"could not be followed in {100 * unmeasured:.0f}% of the frames (too "
-                   "little texture around the feet, or too much blur)")
+        report.add("camera_motion_unrecovered", Level.REFUSE, px=travel,
+                   pct=100 * unmeasured)
     else:
-        report.add("camera_moving", Level.INFO,
-                   f"the camera moved (the ground shifted by up to {travel:.0f} px); its "
-                   "motion was measured from the background and removed before the foot "
-                   "strikes were timed")
+        report.add("camera_moving", Level.INFO, px=travel)
 
 
 def step_stats(events: GaitEvents, config: PlausibilityConfig | None = None,
@@ -128,18 +116,13 @@ def check_steps(events: GaitEvents, report: QualityReport,
     if stats is None:
         return
     if stats.missed_share > config.max_missed_share:
-        report.add("missed_strikes", Level.REFUSE,
-                   f"about {100 * stats.missed_share:.0f}% of the foot strikes could not be "
-                   f"found (gaps of up to {stats.longest_gap_s:.1f} s without one)")
+        report.add("missed_strikes", Level.REFUSE, "missed_strikes_refuse",
+                   pct=100 * stats.missed_share, gap_s=stats.longest_gap_s)
     elif stats.missed_share > config.warn_missed_share:
-        report.add("missed_strikes", Level.WARN,
-                   f"about {100 * stats.missed_share:.0f}% of the foot strikes were missed "
-                   f"(gaps of up to {stats.longest_gap_s:.1f} s); the rest are measured")
+        report.add("missed_strikes", Level.WARN, "missed_strikes_warn",
+                   pct=100 * stats.missed_share, gap_s=stats.longest_gap_s)
     if np.isfinite(stats.step_cv) and stats.step_cv > config.max_step_cv:
-        report.add("irregular_steps", Level.REFUSE,
-                   f"the step times vary by {100 * stats.step_cv:.0f}% from step to step, "
-                   "far more than steady running does: the foot strikes were not found "
-                   "reliably")
+        report.add("irregular_steps", Level.REFUSE, pct=100 * stats.step_cv)
 
 
 def stride_is_plausible(stride: StrideResult, config: PlausibilityConfig | None = None) -> bool:
@@ -167,22 +150,16 @@ def gate_strides(strides: list[StrideResult], near: Side | None,
     out = [s if ok else replace(s, metrics={}) for s, ok in zip(strides, plausible, strict=True)]
     dropped = len(strides) - sum(plausible)
     if dropped:
-        report.add("implausible_strides", Level.WARN,
-                   f"{dropped} of {len(strides)} strides had contact or flight times or a "
-                   "foot position no running stride has; their values are left out")
+        report.add("implausible_strides", Level.WARN, dropped=dropped, total=len(strides))
     for foot in Side:
         own = [ok for s, ok in zip(strides, plausible, strict=True) if s.foot is foot]
         kept = float(np.mean(own)) if own else 0.0
         far = near is not None and foot is not near
         if own and kept < config.min_side_kept:
             out = [replace(s, metrics={}) if s.foot is foot else s for s in out]
-            hint = "; film the runner's other side to measure it" if far else ""
             report.add(f"side_withheld_{foot.value}", Level.WARN,
-                       f"the {foot.value} leg's numbers are withheld: only {100 * kept:.0f}% "
-                       f"of its strides were measured soundly{hint}")
+                       "side_withheld_far" if far else "side_withheld", side=foot.value,
+                       pct=100 * kept)
         elif far:
-            report.add("far_leg", Level.INFO,
-                       f"the {foot.value} leg is the far leg, seen through the near one: its "
-                       f"numbers are less precise ({100 * kept:.0f}% of its strides passed the "
-                       "checks); film the other side for the best view of it")
+            report.add("far_leg", Level.INFO, side=foot.value, pct=100 * kept)
     return out

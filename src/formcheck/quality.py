@@ -12,6 +12,7 @@ from formcheck.config import FindingsConfig, QualityConfig
 from formcheck.errors import CaptureQualityError, NoRunnerError
 from formcheck.events import GaitEvents
 from formcheck.landmarks import LEFT_HEEL, LEFT_TOE, NOSE, RIGHT_HEEL, RIGHT_TOE, Side
+from formcheck.texts import Lang, hint_text, note_text
 from formcheck.track import PoseTrack, VideoInfo
 from formcheck.view import View, ViewDecision
 
@@ -26,17 +27,39 @@ class Level(StrEnum):
 
 @dataclass(frozen=True)
 class QualityNote:
+    """A note as a code (what kind of problem) and the parameters of its sentence.
+
+    `key` names the sentence's template in `data/notes.json` (default: the code); the text
+    is rendered in a language only where it is shown.
+    """
+
     code: str
     level: Level
-    message: str
+    params: dict[str, float | int | str] = field(default_factory=dict)
+    key: str | None = None
+
+    @property
+    def template(self) -> str:
+        return self.key or self.code
+
+    def text(self, lang: Lang = "en") -> str:
+        return note_text(self.template, self.params, lang)
+
+    @property
+    def message(self) -> str:
+        """The sentence in English."""
+        return self.text("en")
 
 
 @dataclass
 class QualityReport:
     notes: list[QualityNote] = field(default_factory=list)
 
-    def add(self, code: str, level: Level, message: str) -> None:
-        self.notes.append(QualityNote(code, level, message))
+    def add(self, code: str, level: Level, key: str | None = None,
+            **params: float | int | str) -> None:
+        """Record a note; `params` fill the template `key` (default: the code)."""
+        self.notes.append(QualityNote(code, level, {k: _plain(v) for k, v in params.items()},
+                                      key))
 
     @property
     def refusals(self) -> list[QualityNote]:
@@ -46,52 +69,31 @@ class QualityReport:
         refusals = self.refusals
         if not refusals:
             return
-        others = [n.message for n in self.notes if n.level is not Level.REFUSE]
-        problems = [n.message for n in refusals] + others
+        others = [n for n in self.notes if n.level is not Level.REFUSE]
         error = NoRunnerError if any(n.code == "no_runner" for n in refusals) \
             else CaptureQualityError
-        raise error(f"{path}: this clip cannot give reliable running-form numbers.",
-                    refusal_hint(refusals), problems)
+        raise error.from_notes(path, refusals + others, {n.code for n in refusals})
 
 
-def refusal_hint(refusals: list[QualityNote]) -> str:
-    codes = {n.code for n in refusals}
-    tips = []
-    if "no_runner" in codes:
-        tips.append("make sure the runner's whole body, feet included, is in view")
-    if "hips_small" in codes:
-        tips.append("film closer from behind or in front so the hips are wide in the picture")
-    if "runner_small" in codes:
-        tips.append("film closer so the runner fills at least half the frame height")
-    if "feet_out" in codes:
-        tips.append("keep both feet in frame (nothing in front of the feet)")
-    if codes & {"few_strides", "too_short"}:
-        tips.append("film at least 10 s of steady running")
-    if "walking" in codes:
-        tips.append("formcheck analyses running; film a run, not a walk")
-    if "wrong_view" in codes:
-        tips.append("choose the view the camera really had, or leave the view on auto")
-    if codes & {"irregular_steps", "missed_strikes"}:
-        tips.append("film side-on with the camera held still (a tripod, a fence post) or "
-                    "panning smoothly with the runner, feet always in view; a treadmill works best")
-    if "camera_motion_unrecovered" in codes:
-        tips.append("hold the phone still (or rest it on something), or pan smoothly, with "
-                    "textured ground (grass, asphalt, a track) around the runner's feet")
-    if "low_fps" in codes:
-        tips.append("record at 60 fps (or at least 30)")
-    return "; ".join(tips).capitalize() + "." if tips else ""
+def _plain(value: float | int | str) -> float | int | str:
+    """numpy scalars → Python numbers (the notes are written to JSON)."""
+    if isinstance(value, str | int):
+        return value
+    return float(value)
+
+
+def refusal_hint(refusals: list[QualityNote], lang: Lang = "en") -> str:
+    return hint_text({n.code for n in refusals}, lang)
 
 
 def check_video(info: VideoInfo, config: QualityConfig, report: QualityReport) -> None:
     if info.fps and info.fps < config.min_fps:
-        report.add("low_fps", Level.REFUSE,
-                   f"frame rate {info.fps:.0f} fps is too low to time foot contacts")
+        report.add("low_fps", Level.REFUSE, "low_fps_refuse", fps=info.fps)
     elif info.fps and info.fps < config.warn_fps:
-        report.add("low_fps", Level.WARN,
-                   f"frame rate {info.fps:.0f} fps: contact times and angles at foot strike "
-                   f"are less precise below {config.warn_fps:.0f} fps")
+        report.add("low_fps", Level.WARN, "low_fps_warn", fps=info.fps,
+                   warn_fps=config.warn_fps)
     if info.duration_s and info.duration_s < config.min_duration_s:
-        report.add("too_short", Level.REFUSE, f"the clip lasts only {info.duration_s:.1f} s")
+        report.add("too_short", Level.REFUSE, duration_s=info.duration_s)
 
 
 def runner_height_px(track: PoseTrack) -> float:
@@ -119,40 +121,37 @@ def feet_out_fraction(track: PoseTrack, hidden_visibility: float | None = None) 
 def check_track(track: PoseTrack, config: QualityConfig, report: QualityReport) -> None:
     detected = float(track.detected.mean()) if track.n_frames else 0.0
     if detected < config.min_detected_fraction:
-        report.add("no_runner", Level.REFUSE,
-                   f"a runner was found in only {100 * detected:.0f}% of the frames")
+        report.add("no_runner", Level.REFUSE, pct=100 * detected)
         if detected == 0:
             return
     size = runner_height_px(track)
     if size < config.min_runner_px:
-        report.add("runner_small", Level.REFUSE,
-                   f"the runner is only about {size:.0f} px tall "
-                   f"(at least {config.min_runner_px:.0f} px needed)")
+        report.add("runner_small", Level.REFUSE, "runner_small_refuse", px=size,
+                   min_px=config.min_runner_px)
     elif size < config.warn_runner_px:
-        report.add("runner_small", Level.WARN,
-                   f"the runner is about {size:.0f} px tall; angles are more precise above "
-                   f"{config.warn_runner_px:.0f} px")
+        report.add("runner_small", Level.WARN, "runner_small_warn", px=size,
+                   warn_px=config.warn_runner_px)
     out = feet_out_fraction(track, config.hidden_visibility)
     if out > config.max_feet_out_fraction:
-        report.add("feet_out", Level.REFUSE,
-                   f"the feet are out of frame or hidden in {100 * out:.0f}% of the frames")
+        report.add("feet_out", Level.REFUSE, pct=100 * out)
 
 
 def check_view(decision: ViewDecision, report: QualityReport) -> None:
     """Refuse a forced view that the landmarks clearly contradict (side vs rear/front):
     measuring one plane's angles in another gives numbers that mean nothing."""
-    if decision.contradicts_landmarks and decision.detected is not None:
-        report.add("wrong_view", Level.REFUSE,
-                   f"the view was set to {decision.view.value}, but the runner is seen "
-                   f"{_view_words(decision.detected)} ({decision.detected.value}, "
-                   f"{100 * decision.confidence:.0f}% sure)")
+    if decision.contradicts_landmarks:
+        detected = decision.detected
+        report.add("wrong_view", Level.REFUSE, view=decision.view.value,
+                   seen=_seen_term(detected), detected=detected.value if detected else "",
+                   pct=100 * decision.confidence)
 
 
-def _view_words(view: View | None) -> str:
+def _seen_term(view: View | None) -> str:
+    """The term (data/notes.json) for where the runner is seen from."""
     if view is None:
-        return "from another side"
-    return "from the side" if view.is_side else \
-        ("from behind" if view is View.REAR else "from the front")
+        return "seen_other"
+    return "seen_side" if view.is_side else \
+        ("seen_rear" if view is View.REAR else "seen_front")
 
 
 def check_frontal(track: PoseTrack, config: QualityConfig, report: QualityReport) -> None:
@@ -160,13 +159,11 @@ def check_frontal(track: PoseTrack, config: QualityConfig, report: QualityReport
     d = track.image_xy[:, 23] - track.image_xy[:, 24]
     hips = float(np.nanmedian(np.hypot(d[:, 0], d[:, 1]))) if track.detected.any() else 0.0
     if hips < config.min_hip_width_px:
-        report.add("hips_small", Level.REFUSE,
-                   f"the hips are only {hips:.0f} px wide; frontal angles need at least "
-                   f"{config.min_hip_width_px:.0f} px")
+        report.add("hips_small", Level.REFUSE, "hips_small_refuse", px=hips,
+                   min_px=config.min_hip_width_px)
     elif hips < config.warn_hip_width_px:
-        report.add("hips_small", Level.WARN,
-                   f"the hips are {hips:.0f} px wide: one pixel is "
-                   f"{np.degrees(np.arctan(1 / hips)):.1f}° of pelvic tilt")
+        report.add("hips_small", Level.WARN, "hips_small_warn", px=hips,
+                   deg=np.degrees(np.arctan(1 / hips)))
 
 
 def duty_factor(events: GaitEvents) -> float:
@@ -202,33 +199,21 @@ def check_gait(events: GaitEvents, config: QualityConfig, report: QualityReport,
     per_side = {foot: len(events.for_foot(foot)) for foot in Side}
     fewest = min(per_side.values())
     if fewest < config.min_strides_per_side:
-        report.add("few_strides", Level.REFUSE,
-                   f"only {per_side[Side.LEFT]} left and {per_side[Side.RIGHT]} right foot "
-                   "strikes were found")
+        report.add("few_strides", Level.REFUSE, "few_strides_refuse",
+                   left=per_side[Side.LEFT], right=per_side[Side.RIGHT])
         return
     if fewest < steady:
-        report.add("few_strides", Level.WARN,
-                   f"{fewest} strides on one side: medians are steadier with "
-                   f"{steady} or more (Dingenen 2018)")
+        report.add("few_strides", Level.WARN, "few_strides_warn", fewest=fewest, n=steady)
     duty = duty_factor(events)
     cadence = events.cadence_spm
     double = double_support_fraction(events)
     if np.isfinite(duty) and duty > config.max_running_duty_factor:
-        report.add("walking", Level.REFUSE,
-                   f"this looks like walking, not running: each foot is on the ground "
-                   f"{100 * duty:.0f}% of the time (no flight phase)")
+        report.add("walking", Level.REFUSE, "walking_duty", pct=100 * duty)
     elif double > config.max_double_support:
-        report.add("walking", Level.REFUSE,
-                   f"this looks like walking, not running: both feet are on the ground "
-                   f"together in {100 * double:.0f}% of contact time (or the two legs "
-                   "could not be told apart)")
+        report.add("walking", Level.REFUSE, "walking_double", pct=100 * double)
     elif np.isfinite(cadence) and cadence < config.min_running_cadence_spm:
-        report.add("slow_cadence", Level.WARN,
-                   f"the cadence ({cadence:.0f} steps/min) is low for running; if this clip "
-                   "is slow motion, all times and the cadence are scaled by it")
+        report.add("slow_cadence", Level.WARN, cadence=cadence)
     elif not np.isfinite(cadence):
-        report.add("no_cadence", Level.WARN, "no steady step rhythm was found")
+        report.add("no_cadence", Level.WARN)
     if events.alternation_ok < config.min_alternation:
-        report.add("alternation", Level.WARN,
-                   f"left and right foot strikes alternate in only "
-                   f"{100 * events.alternation_ok:.0f}% of steps; some contacts were missed")
+        report.add("alternation", Level.WARN, pct=100 * events.alternation_ok)

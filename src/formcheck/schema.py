@@ -1,4 +1,4 @@
-"""The result contract (DESIGN §7): one pydantic model written by the CLI, collected by the
+"""The result contract: one pydantic model written by the CLI, collected by the
 batch, served by the web app and rendered by the reports. Extend it; never rename fields."""
 
 from __future__ import annotations
@@ -105,7 +105,20 @@ class Asymmetry(_Model):
 class QualityNoteModel(_Model):
     code: str
     level: Literal["info", "warn", "refuse"]
-    message: str
+    message: str  # in English; `texts.note_text(key or code, params, lang)` in any language
+    key: str | None = None  # the sentence's template in data/notes.json, when not the code
+    params: dict[str, float | int | str] = Field(default_factory=dict)
+
+    def text(self, lang: Literal["en", "ja"] = "en") -> str:
+        """The note in a language (older results without parameters: the stored message)."""
+        from formcheck.texts import note_text
+
+        if self.key is None and not self.params and lang == "en":
+            return self.message
+        try:
+            return note_text(self.key or self.code, self.params, lang)
+        except (KeyError, IndexError, ValueError):
+            return self.message
 
 
 class MetricInfo(_Model):

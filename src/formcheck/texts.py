@@ -37,3 +37,82 @@ def ui_text(key: str, lang: Lang = "en") -> str:
 def ui_texts(lang: Lang = "en") -> dict[str, str]:
     """Every interface string in one language (for templates)."""
     return {key: entry[lang] for key, entry in _ui().items()}
+
+
+Params = dict[str, float | int | str]
+
+# Quality notes, refusal hints and messages: `data/notes.json` holds one template per key in
+# each language; the code passes a key and its parameters, never a sentence.
+
+
+@cache
+def _notes() -> dict[str, dict]:
+    return json.loads(resources.files("formcheck").joinpath("data/notes.json").read_text("utf-8"))
+
+
+def term(value: str, lang: Lang = "en") -> str:
+    """A word the notes insert (a side, a view); unknown values (file names) pass through."""
+    entry = _notes()["terms"].get(value)
+    return entry[lang] if entry else value
+
+
+def _fill(template: str, params: Params, lang: Lang) -> str:
+    return template.format(**{k: term(v, lang) if isinstance(v, str) else v
+                              for k, v in params.items()})
+
+
+def note_text(key: str, params: Params | None = None, lang: Lang = "en") -> str:
+    """A quality note's sentence from its template key and parameters."""
+    return _fill(_notes()["notes"][key][lang], params or {}, lang)
+
+
+def message_text(key: str, lang: Lang = "en", **params: float | int | str) -> str:
+    """A whole message (refusal headline, upload refusal) in the chosen language."""
+    return _fill(_notes()["messages"][key][lang], params, lang)
+
+
+def notes_joiner(lang: Lang = "en") -> str:
+    """What separates sentences run together: "; " in English, "。" in Japanese."""
+    return _notes()["hint_join"][lang]
+
+
+HINT_ORDER: tuple[tuple[str, ...], ...] = (
+    ("no_runner",), ("hips_small",), ("runner_small",), ("feet_out",),
+    ("few_strides", "too_short"), ("walking",), ("wrong_view",),
+    ("irregular_steps", "missed_strikes"), ("camera_motion_unrecovered",), ("low_fps",))
+
+
+def hint_text(codes: set[str], lang: Lang = "en") -> str:
+    """What to film differently, for the codes of the refusals (empty when none applies)."""
+    hints = _notes()["hints"]
+    tips = [hints[group[0]][lang] for group in HINT_ORDER if codes & set(group)]
+    if not tips:
+        return ""
+    joined = _notes()["hint_join"][lang].join(tips)
+    return joined.capitalize() + "." if lang == "en" else joined + "。"
+
+
+def unit_text(unit: str, lang: Lang = "en") -> str:
+    """A metric's unit as shown to a reader ("deg" → "°" in Japanese)."""
+    entry = _ui().get(f"unit:{unit}")
+    return entry[lang] if entry else unit
+
+
+def severity_text(severity: str, lang: Lang = "en") -> str:
+    return _ui()[f"sev:{severity}"][lang]
+
+
+def view_text(view: str, lang: Lang = "en") -> str:
+    entry = _ui().get(f"view:{view}")
+    return entry[lang] if entry else view
+
+
+def side_text(side: str, lang: Lang = "en") -> str:
+    """"left" / "right" / "both" in the chosen language."""
+    return _ui()[side][lang]
+
+
+def value_text(value: float, unit: str, lang: Lang = "en", fmt: str = "g") -> str:
+    """A number with its unit: "12.3 deg" in English, "12.3°" in Japanese."""
+    sep = " " if lang == "en" else ""
+    return f"{value:{fmt}}{sep}{unit_text(unit, lang)}"

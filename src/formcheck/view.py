@@ -64,7 +64,7 @@ class ViewDecision:
     oblique: bool
     changes_view: bool
     overridden: bool = False
-    notes: tuple[str, ...] = ()
+    notes: tuple[tuple[str, dict[str, float | str]], ...] = ()  # (note template, params)
     detected: View | None = None  # what the landmarks say, when `view` was forced
 
     @property
@@ -114,7 +114,7 @@ def detect_view(track: PoseTrack, override: View | None = None,
     width = width[np.isfinite(width)]
     if width.size == 0:
         return ViewDecision(override or View.SIDE_LEFT, 0.0, float("nan"), False, False,
-                            override is not None, ("no pose found to decide the view",))
+                            override is not None, (("view_no_pose", {}),))
     ratio = float(np.median(width))
     side_frames = width < config.side_max_width
     frontal_frames = width > config.frontal_min_width
@@ -132,16 +132,13 @@ def detect_view(track: PoseTrack, override: View | None = None,
         view = View.FRONT if score > 0 else View.REAR
         family_share = float(frontal_frames.mean())
     confidence = float(np.clip(abs(score), 0, 1) * family_share)
-    notes: list[str] = []
+    notes: list[tuple[str, dict[str, float | str]]] = []
     if oblique:
-        notes.append(f"the camera looks at the runner obliquely (width ratio {ratio:.2f}): "
-                     "angles would be distorted, so only the step timing is reported; film "
-                     "square from the side, behind or in front")
+        notes.append(("view_oblique", {"ratio": float(ratio)}))
     if changes:
-        notes.append("the view changes during the clip: angles are not reported; film from "
-                     "one side, or cut the clip where the view changes")
+        notes.append(("view_changes", {}))
     if override is not None and override != view:
-        notes.append(f"view forced to {override.value}; the landmarks suggest {view.value}")
+        notes.append(("view_forced", {"forced": override.value, "suggested": view.value}))
         return ViewDecision(override, confidence, ratio, oblique, changes, True, tuple(notes),
                             detected=view)
     return ViewDecision(view, confidence, ratio, oblique, changes, override is not None,

@@ -132,3 +132,21 @@ def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
         fcntl.flock(held, fcntl.LOCK_EX)
         with pytest.raises(OutputError, match="already writing"):
             run_batch([str(tmp_path)], out, analyzer=fake_analyzer)
+
+
+def test_index_speaks_the_batch_language() -> None:
+    """index.html in Japanese: headings, counts, states and views from the data files."""
+    import re
+
+    from formcheck.batch.summary import render_index
+
+    rows = [{"athlete": "athlete0", "session": "2026-09", "clip": "/x/a.mp4", "state": "done",
+             "view": "side_left", "cadence_spm": 171.0, "findings_flag": 1,
+             "findings_watch": 2, "drift_flagged": "trunk_lean_deg", "report": "a/report.html",
+             "error": None},
+            {"athlete": "athlete0", "session": "2026-09", "clip": "/x/b.mp4", "state": "failed",
+             "error": "壊れた動画"}]
+    html = render_index(rows, [], "ja")
+    text = re.sub(r"<[^>]+>|[\w./-]+\.(mp4|html)|athlete0|formcheck", " ", html.split("<body>")[1])
+    assert "分析済み 1 本" in text and "失敗" in text and "横（左側）" in text
+    assert not re.findall(r"[A-Za-z]{3,}", text), re.findall(r"[A-Za-z]{3,}", text)

@@ -37,3 +37,24 @@ def test_models_and_samples_listings() -> None:
     assert result.exit_code == 0 and "full" in result.output
     result = runner.invoke(app, ["samples"])
     assert result.exit_code == 0 and "sample:gaitlab-side" in result.output
+
+
+def test_one_map_from_errors_to_exit_codes_and_http_statuses() -> None:
+    from formcheck.errors import (
+        CaptureQualityError,
+        FormcheckError,
+        InputError,
+        ModelIntegrityError,
+        ModelNotFoundError,
+        NoRunnerError,
+        OutputError,
+        exit_code,
+        http_status,
+    )
+
+    expected = {FormcheckError: (1, 400), InputError: (2, 415), CaptureQualityError: (3, 422),
+                NoRunnerError: (3, 422), ModelNotFoundError: (4, 503),
+                ModelIntegrityError: (4, 503), OutputError: (5, 500)}
+    for cls, (code, status) in expected.items():
+        assert (exit_code(cls), http_status(cls)) == (code, status), cls
+        assert cls("x").exit_code == code

@@ -81,7 +81,8 @@ def test_narrow_hips_are_refused() -> None:
     track, _ = synthetic_frontal_track(FrontalRunner(leg_px=150, hip_width_leg=0.12))
     with pytest.raises(CaptureQualityError) as err:
         analyze_track(track)
-    assert any("hips are only" in p for p in err.value.problems)
+    assert any(n.code == "hips_small" and n.template == "hips_small_refuse"
+               for n in err.value.notes)
 
 
 def test_validation_only_metrics_are_not_shown() -> None:

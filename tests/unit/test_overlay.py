@@ -84,3 +84,30 @@ def test_a_folder_with_someone_elses_files_is_refused(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as err:
         prepare(tmp_path)
     assert "overlay.mp4 exists and was not written by formcheck" in str(err.value)
+
+
+def test_japanese_labels_are_drawn_with_a_japanese_font(run) -> None:  # noqa: ANN001
+    """With --lang ja the panel's labels are Japanese, and the font has the glyphs: two
+    different kanji give two different pictures (a font without them draws the same box)."""
+    from formcheck.report.glyphs import draw_text, font_path, font_px
+    from formcheck.texts import metric_label
+
+    assert font_path() is not None
+    analysis = run.analysis.model_copy(update={"lang": "ja"})
+    rows = panel_rows(analysis, run.track.n_frames)
+    assert rows and all(row.label == metric_label(m, "ja") for row, m in
+                        zip(rows, _panel_metric_ids(analysis), strict=True))
+    pictures = []
+    for text in ("左", "右"):
+        image = np.zeros((60, 60, 3), np.uint8)
+        draw_text(image, text, (10, 45), font_px(1.0), (255, 255, 255))
+        assert (image > 128).sum() > 50
+        pictures.append(image)
+    assert not np.array_equal(*pictures)
+
+
+def _panel_metric_ids(analysis) -> list[str]:  # noqa: ANN001
+    from formcheck.report.order import metric_order
+    from formcheck.report.overlay import PANEL_METRICS
+
+    return metric_order(analysis)[:PANEL_METRICS]

@@ -48,7 +48,7 @@ def test_override_is_kept_and_disagreement_noted() -> None:
     track, _ = synthetic_side_track(SyntheticRunner(facing_right=True))
     decision = detect_view(track, override=View.SIDE_LEFT)
     assert decision.view is View.SIDE_LEFT and decision.overridden
-    assert any("side_right" in note for note in decision.notes)
+    assert ("view_forced", {"forced": "side_left", "suggested": "side_right"}) in decision.notes
 
 
 def test_a_forced_view_of_the_wrong_family_is_refused() -> None:
@@ -56,19 +56,26 @@ def test_a_forced_view_of_the_wrong_family_is_refused() -> None:
     track, _ = synthetic_side_track(SyntheticRunner(facing_right=True))
     with pytest.raises(CaptureQualityError) as err:
         analyze_track(track, AnalyzeOptions(view=View.REAR))
-    assert any("set to rear, but the runner is seen from the side" in p
-               for p in err.value.problems)
+    assert err.value.codes[0] == "wrong_view"
+    assert err.value.notes[0].params["seen"] == "seen_side"
+    assert "wrong_view" in err.value.refusal_codes
+    # the English sentence and hint are unchanged; the Japanese one is rendered from codes
+    assert "set to rear, but the runner is seen from the side" in err.value.problems[0]
     assert "leave the view on auto" in err.value.hint
+    ja = err.value.text("ja")
+    assert "横から" in ja and "自動で判定" in ja and "the runner" not in ja
     # the other side view is only a warning: the sagittal angles are still sagittal
     analysis = analyze_track(track, AnalyzeOptions(view=View.SIDE_LEFT))
-    assert any("view forced to side_left" in q.message for q in analysis.quality)
+    forced = [q for q in analysis.quality if q.key == "view_forced"]
+    assert forced and forced[0].params == {"forced": "side_left", "suggested": "side_right"}
+    assert "view forced to side_left" in forced[0].message
 
 
 def test_tiny_runner_is_refused() -> None:
     track, _ = synthetic_side_track(SyntheticRunner(leg_px=60))
     with pytest.raises(CaptureQualityError) as err:
         analyze_track(track)
-    assert any("px tall" in p for p in err.value.problems)
+    assert "runner_small" in err.value.codes
 
 
 def test_no_runner_is_refused() -> None:
@@ -81,7 +88,7 @@ def test_too_few_strides_is_refused() -> None:
     track, _ = synthetic_side_track(SyntheticRunner(duration_s=1.2))
     with pytest.raises(CaptureQualityError) as err:
         analyze_track(track)
-    assert any("foot strikes" in p for p in err.value.problems)
+    assert "few_strides" in err.value.codes
 
 
 def test_walking_is_refused() -> None:
@@ -89,7 +96,7 @@ def test_walking_is_refused() -> None:
                                                     vertical_oscillation_leg=0.03))
     with pytest.raises(CaptureQualityError) as err:
         analyze_track(track)
-    assert any("walking" in p for p in err.value.problems)
+    assert "walking" in err.value.codes
 
 
 def test_feet_out_of_frame_is_refused() -> None:
@@ -98,7 +105,7 @@ def test_feet_out_of_frame_is_refused() -> None:
     xy[:, [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_TOE, L.RIGHT_TOE], 1] += 400  # below the picture
     with pytest.raises(CaptureQualityError) as err:
         analyze_track(track.with_changes("test: feet cut off", image_xy=xy))
-    assert any("out of frame" in p for p in err.value.problems)
+    assert "feet_out" in err.value.codes
 
 
 def test_low_frame_rate_is_a_warning_not_a_refusal() -> None:

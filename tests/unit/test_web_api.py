@@ -132,6 +132,19 @@ def test_a_too_short_clip_is_refused_at_upload(client: TestClient, tmp_path: Pat
     assert "lasts only 1.0 s" in detail and "10 s of steady running" in detail
 
 
+def test_refusals_and_errors_speak_the_runners_language(client: TestClient,
+                                                         tmp_path: Path) -> None:
+    """The Japanese upload page shows 422 refusals and error pages in Japanese."""
+    response = _upload(client, clip_seconds(tmp_path / "short.mp4", 1).read_bytes(), lang="ja")
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "1.0 秒" in detail and "10秒以上" in detail and "lasts" not in detail
+    page = client.get("/jobs/not-a-real-job?lang=ja")
+    assert page.status_code == 404 and "見つかりません" in page.text and "No such" not in page.text
+    missing = client.post("/api/jobs?lang=ja", data={"lang": "ja"})
+    assert missing.status_code == 422 and "動画ファイルを選んで" in missing.json()["detail"]
+
+
 def test_bad_fields_are_rejected_readably(client: TestClient, clip: bytes) -> None:
     response = _upload(client, clip, height_cm="20")
     assert response.status_code == 422

@@ -10,6 +10,7 @@ from typing import Any
 
 from formcheck.errors import FormcheckError
 from formcheck.pipeline import AnalysisRun, AnalyzeOptions
+from formcheck.texts import ui_text
 
 # video, options, per-frame progress → the analysis and the cleaned track it used
 Analyzer = Callable[[Path, AnalyzeOptions, Callable[[int, int], None] | None], AnalysisRun]
@@ -56,9 +57,10 @@ def process_clip(job: ClipJob, analyzer: Analyzer | None = None,
         write_outputs(run.analysis, Path(job.out_dir), report=job.report)
         return ClipOutcome(job.path, job.sha256, True, job.out_dir)
     except FormcheckError as exc:
-        return ClipOutcome(job.path, job.sha256, False, error=str(exc))
+        return ClipOutcome(job.path, job.sha256, False, error=exc.text(job.options.lang))
     except Exception as exc:  # one bad clip must not stop the batch: record it
         last = traceback.extract_tb(exc.__traceback__)[-1]
         return ClipOutcome(job.path, job.sha256, False,
-                           error=f"internal error {type(exc).__name__}: {exc} "
-                                 f"({Path(last.filename).name}:{last.lineno})")
+                           error=ui_text("batch_internal_error", job.options.lang).format(
+                               name=type(exc).__name__, detail=exc,
+                               where=f"{Path(last.filename).name}:{last.lineno}"))

@@ -89,7 +89,7 @@ def run_batch(inputs: list[str], out_dir: Path, options: BatchOptions | None = N
         done = failed = 0
         if jobs:
             done, failed = _run_jobs(jobs, ledger, options, analyzer, hook)
-        write_summary(ledger, out_dir)
+        write_summary(ledger, out_dir, options.analyze.lang)
         return BatchResult(len(clips), skipped, done, failed, recovered, out_dir)
     finally:
         ledger.close()

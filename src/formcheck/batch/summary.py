@@ -11,7 +11,7 @@ from formcheck.batch.ledger import Ledger, Row
 from formcheck.io.results import atomic_write_text, load_analysis
 from formcheck.metrics.registry import REGISTRY
 from formcheck.outputs import ANALYSIS_JSON, REPORT_HTML
-from formcheck.texts import metric_label
+from formcheck.texts import Lang, metric_label, ui_texts, view_text
 
 BASE_COLUMNS = ["athlete", "session", "clip", "state", "view", "cadence_spm", "n_strides",
                 "findings_flag", "findings_watch", "drift_flagged", "error", "report"]
@@ -40,7 +40,7 @@ def clip_row(row: Row, out_dir: Path) -> dict:
     return record
 
 
-def write_summary(ledger: Ledger, out_dir: Path) -> list[dict]:
+def write_summary(ledger: Ledger, out_dir: Path, lang: Lang = "en") -> list[dict]:
     rows = [clip_row(r, out_dir) for r in ledger.rows()]
     metric_columns = sorted({k for r in rows for k in r} - set(BASE_COLUMNS))
     columns = BASE_COLUMNS + metric_columns
@@ -50,7 +50,7 @@ def write_summary(ledger: Ledger, out_dir: Path) -> list[dict]:
     writer.writerows(rows)
     atomic_write_text(out_dir / "summary.csv", buffer.getvalue())
     _write_parquet(rows, columns, out_dir / "summary.parquet")
-    atomic_write_text(out_dir / "index.html", render_index(rows, metric_columns))
+    atomic_write_text(out_dir / "index.html", render_index(rows, metric_columns, lang))
     return rows
 
 
@@ -69,7 +69,7 @@ def _write_parquet(rows: list[dict], columns: list[str], path: Path) -> None:
     tmp.replace(path)
 
 
-def _athlete_plot(rows: list[dict], metrics: list[str]) -> str:
+def _athlete_plot(rows: list[dict], metrics: list[str], lang: Lang = "en") -> str:
     """Small multiples: each metric's median (both feet) per session."""
     from formcheck.report.plots import plt, svg_of
 
@@ -82,27 +82,37 @@ def _athlete_plot(rows: list[dict], metrics: list[str]) -> str:
         xs = [i for i, v in enumerate(values) if v is not None]
         ax.plot(xs, [values[i] for i in xs], "o-", color="#1f77b4")
         ax.set_xticks(range(len(sessions)), sessions, rotation=30, fontsize=7, ha="right")
-        ax.set_title(metric_label(metric), fontsize=9, loc="left")
+        ax.set_title(metric_label(metric, lang), fontsize=9, loc="left")
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     return svg_of(fig)
 
 
-def render_index(rows: list[dict], metric_columns: list[str]) -> str:
+def _drift_labels(flagged: str | None, lang: Lang) -> str:
+    """The drifted metrics' short names ("–" when none)."""
+    return ", ".join(metric_label(m, lang) for m in flagged.split(";")) if flagged else "–"
+
+
+def render_index(rows: list[dict], metric_columns: list[str], lang: Lang = "en") -> str:
+    """The batch's index.html in `lang` (clip names, athletes and sessions as given)."""
     from html import escape
+
+    t = ui_texts(lang)
 
     guided = [m for m in REGISTRY if REGISTRY[m].guidance is not None
               and f"{m}_both" in metric_columns]
-    parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+    parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-             "<title>formcheck batch</title><style>body{font-family:system-ui,sans-serif;"
+             f"<title>{t['batch_title']}</title>"
+             "<style>body{font-family:system-ui,'Noto Sans CJK JP',sans-serif;"
              "margin:24px;color:#1d2330} table{border-collapse:collapse;width:100%}"
              "td,th{border-bottom:1px solid #e3e6eb;padding:4px 8px;font-size:.9rem;"
              "text-align:left} .failed{color:#c62828} svg{max-width:100%;height:auto}"
-             "</style></head><body><h1>formcheck batch</h1>"]
+             f"</style></head><body><h1>{t['batch_title']}</h1>"]
     done = [r for r in rows if r["state"] == "done"]
-    parts.append(f"<p>{len(rows)} clips · {len(done)} analysed · "
-                 f"{sum(r['state'] == 'failed' for r in rows)} failed</p>")
+    counts = t["batch_counts"].format(clips=len(rows), done=len(done),
+                                     failed=sum(r["state"] == "failed" for r in rows))
+    parts.append(f"<p>{counts}</p>")
     for athlete in sorted({r["athlete"] for r in rows}):
         mine = [r for r in rows if r["athlete"] == athlete]
         parts.append(f"<h2>{escape(athlete)}</h2>")
@@ -110,22 +120,26 @@ def render_index(rows: list[dict], metric_columns: list[str]) -> str:
         metrics = [m for m in guided if any(r.get(f"{m}_both") is not None
                                             for r in analysed)][:6]
         if len(analysed) >= 1 and metrics:
-            parts.append(_athlete_plot(analysed, metrics))
-        parts.append("<table><tr><th>session</th><th>clip</th><th>view</th><th>cadence</th>"
-                     "<th>flags</th><th>drift</th><th>report</th></tr>")
+            parts.append(_athlete_plot(analysed, metrics, lang))
+        heads = ("batch_session", "batch_clip", "batch_view", "batch_cadence", "batch_flags",
+                 "batch_drift", "batch_report")
+        parts.append("<table><tr>" + "".join(f"<th>{t[h]}</th>" for h in heads) + "</tr>")
         for r in sorted(mine, key=lambda r: (r["session"], r["clip"])):
             if r["state"] == "done":
-                link = f"<a href='{escape(r['report'])}'>report</a>"
+                link = f"<a href='{escape(r['report'])}'>{t['batch_report']}</a>"
                 cadence = f"{r['cadence_spm']:.0f}" if r.get("cadence_spm") else "–"
                 parts.append(f"<tr><td>{escape(r['session'])}</td>"
-                             f"<td>{escape(Path(r['clip']).name)}</td><td>{r['view']}</td>"
-                             f"<td>{cadence}</td><td>{r['findings_flag']} flag, "
-                             f"{r['findings_watch']} watch</td>"
-                             f"<td>{escape(r['drift_flagged'] or '–')}</td><td>{link}</td></tr>")
+                             f"<td>{escape(Path(r['clip']).name)}</td>"
+                             f"<td>{view_text(r['view'], lang)}</td><td>{cadence}</td><td>"
+                             + t["batch_flag_count"].format(flag=r["findings_flag"],
+                                                            watch=r["findings_watch"])
+                             + f"</td><td>{escape(_drift_labels(r['drift_flagged'], lang))}"
+                             f"</td><td>{link}</td></tr>")
             else:
                 parts.append(f"<tr class='failed'><td>{escape(r['session'])}</td>"
                              f"<td>{escape(Path(r['clip']).name)}</td>"
-                             f"<td colspan='5'>{r['state']}: {escape(r['error'] or '')}</td>"
+                             f"<td colspan='5'>{t['state:' + r['state']]}: "
+                             f"{escape(r['error'] or '')}</td>"
                              "</tr>")
         parts.append("</table>")
     parts.append("</body></html>")

@@ -85,7 +85,7 @@ def pelvis_tilt_series(track: PoseTrack, levelled_xy: np.ndarray, view: View,
     """Frontal pelvis tilt per frame (+ = runner's right lower), relative to the median.
 
     The waistband edge is used when it is visible in most frames; otherwise the hip
-    landmarks, which under-read pelvic drop (DESIGN §7b) — the caller says so.
+    landmarks, which under-read pelvic drop (see `pose/waistline.py`) — the caller says so.
     """
     if track.waist_line is not None and len(track.waist_line):
         angle, contrast = track.waist_line[:, 0], track.waist_line[:, 1]

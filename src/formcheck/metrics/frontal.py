@@ -1,4 +1,4 @@
-"""Rear- and front-view metrics (DESIGN §4). Frames are levelled for camera roll first.
+"""Rear- and front-view metrics (docs/metrics.md). Frames are levelled for camera roll first.
 
 Sides are the runner's: in a rear view the runner's left is image left; a front view mirrors.
 """
@@ -45,7 +45,7 @@ def _finite(value: float) -> float | None:
 @register("pelvic_drop_deg", "deg", FRONTAL,
           "hip line at midstance against the runner's own average; + = the swing-side hip "
           "lower (contralateral drop)",
-          Guidance(None, 6.0, 10.0, "Bramah 2018: +1° drop ≈ 1.8× odds of injury"), sdd=2.8)
+          Guidance(None, 6.0, 10.0, "Bramah 2018"), sdd=2.8)
 def pelvic_drop_deg(c: FrontalStrideContext) -> float | None:
     window = c.geometry.pelvis_tilt_deg[max(0, c.mid - 2):c.mid + 3]
     if not np.isfinite(window).any():
@@ -58,7 +58,7 @@ def pelvic_drop_deg(c: FrontalStrideContext) -> float | None:
 @register("knee_fppa_deg", "deg", FRONTAL,
           "180° − hip-knee-ankle angle in the image, the largest in stance; + valgus "
           "(knee inside the hip-ankle line), − varus (O-leg)",
-          Guidance(-5.0, 10.0, 15.0, "Dingenen 2018; documents 000, 002"), sdd=3.0)
+          Guidance(-5.0, 10.0, 15.0, "Dingenen 2018; document 000; document 002"), sdd=3.0)
 def knee_fppa_deg(c: FrontalStrideContext) -> float | None:
     values = fppa_deg(c, c.stance)
     if not np.isfinite(values).any():
@@ -75,7 +75,7 @@ def knee_fppa_midstance_deg(c: FrontalStrideContext) -> float | None:
 @register("toe_out_deg", "deg", FRONTAL,
           "foot progression angle at midstance, front view only: asin(sideways heel→toe "
           "offset in the image / expected foot length); + = toes out",
-          Guidance(None, 10.0, 15.0, "document 002: turn the toes in 5–10°"), sdd=2.3)
+          Guidance(None, 10.0, 15.0, "document 002"), sdd=2.3)
 def toe_out_deg(c: FrontalStrideContext) -> float | None:
     """From behind the foot points away from the camera and is foreshortened: not measured."""
     if c.geometry.left_image_sign < 0:
@@ -99,7 +99,7 @@ def toe_out_world_deg(c: FrontalStrideContext) -> float | None:
 
 @register("lateral_trunk_sway_deg", "deg", FRONTAL,
           "hip-mid→shoulder-mid from vertical at midstance; + = toward the stance side",
-          Guidance(None, 5.0, 8.0, "document 003: core and pelvic stability"), sdd=2.3)
+          Guidance(None, 5.0, 8.0, "document 003"), sdd=2.3)
 def lateral_trunk_sway_deg(c: FrontalStrideContext) -> float | None:
     d = c.shoulder_mid(c.mid) - c.hip_mid(c.mid)
     return _finite(np.degrees(np.arctan2(c.geometry.outward(c.foot) * d[0], -d[1])))

@@ -19,6 +19,8 @@ class Guidance:
     ok_min: float | None
     ok_max: float | None
     watch_max: float | None = None  # above ok_max up to this: "watch"; beyond: "flag"
+    # "; "-separated citations: a study ("Souza 2016"), "document NNN" (a source document,
+    # see data/advice.json) or "coaching_rule" (common guidance without a study behind it)
     source: str = ""
 
 

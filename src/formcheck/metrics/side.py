@@ -1,4 +1,4 @@
-"""Side-view metrics (DESIGN §4). Each function: one stride → one value (or None)."""
+"""Side-view metrics (docs/metrics.md). Each function: one stride → one value (or None)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _finite(value: float | np.floating | np.ndarray) -> float | None:
 
 @register("overstride_pct_leg", "% leg length", SIDE,
           "+ = heel lands ahead of the hip midpoint (the centre-of-mass proxy)",
-          Guidance(None, 8.0, 15.0, "DESIGN §4 guidance; Souza 2016 (heel-to-COM distance)"),
+          Guidance(None, 8.0, 15.0, "Souza 2016"),
           sdd=3.0)
 def overstride_pct_leg(c: StrideContext) -> float | None:
     _, _, _, heel, _ = c.leg_at_contact()
@@ -32,7 +32,7 @@ def overstride_cm(c: StrideContext) -> float | None:
 
 
 @register("knee_flexion_ic_deg", "deg", SIDE, "180° − hip-knee-ankle angle at initial contact",
-          Guidance(15.0, None, None, "Souza 2016: a nearly straight knee at contact loads it"),
+          Guidance(15.0, None, None, "Souza 2016"),
           sdd=3.8)
 def knee_flexion_ic_deg(c: StrideContext) -> float | None:
     hip, knee, ankle, _, _ = c.leg_at_contact()
@@ -41,7 +41,7 @@ def knee_flexion_ic_deg(c: StrideContext) -> float | None:
 
 @register("shank_angle_ic_deg", "deg", SIDE,
           "tibia from vertical at initial contact; + = ankle ahead of the knee",
-          Guidance(None, 6.0, 10.0, "Souza 2016: a vertical shank at contact"), sdd=4.8)
+          Guidance(None, 6.0, 10.0, "Souza 2016"), sdd=4.8)
 def shank_angle_ic_deg(c: StrideContext) -> float | None:
     _, knee, ankle, _, _ = c.leg_at_contact()
     return _finite(lean_from_vertical_deg(ankle, knee, -c.forward))
@@ -62,7 +62,7 @@ def foot_strike_angle_deg(c: StrideContext) -> float | None:
 
 @register("trunk_lean_deg", "deg", SIDE,
           "hip-mid→shoulder-mid from vertical, mean over stance; + forward, − = sway-back",
-          Guidance(5.0, 12.0, 16.0, "DESIGN §4 guidance (5–12° forward); document 003"),
+          Guidance(5.0, 12.0, 16.0, "document 003"),
           sdd=2.3)
 def trunk_lean_deg(c: StrideContext) -> float | None:
     lean = lean_from_vertical_deg(c.hip_mid(c.stance), c.shoulder_mid(c.stance), c.forward)
@@ -99,7 +99,7 @@ def vertical_oscillation_pct_leg(c: StrideContext) -> float | None:
 
 
 @register("contact_time_ms", "ms", SIDE, "initial contact → toe-off of the same foot",
-          Guidance(None, 250.0, 300.0, "DESIGN §4 guidance"), sdd=20.0)
+          Guidance(None, 250.0, 300.0, "coaching_rule"), sdd=20.0)
 def contact_time_ms(c: StrideContext) -> float | None:
     return float(1000.0 * (c.time_s[c.to] - c.time_s[c.ic]))
 

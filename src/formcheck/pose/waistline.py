@@ -1,6 +1,6 @@
 """Pelvis tilt seen from behind or in front: the waistband line.
 
-MediaPipe's hip landmarks barely follow the pelvis in the frontal plane (DESIGN §7b: −1…+2°
+MediaPipe's hip landmarks barely follow the pelvis in the frontal plane (measured here: −1…+2°
 where the truth is 4–9°). The boundary between shirt and shorts (or the waistband) does: it is
 the strongest horizontal colour edge between the hip joints, a little above them. Per column
 between the hips we take the row of the strongest vertical colour change and fit a robust line.

@@ -10,7 +10,9 @@ import numpy as np
 
 from formcheck.io.video import iter_frames
 from formcheck.landmarks import LEG, SKELETON, Side
+from formcheck.report.glyphs import draw_text, font_px
 from formcheck.schema import KeyFrame
+from formcheck.texts import Lang, value_text
 
 MAX_WIDTH = 640
 
@@ -26,7 +28,7 @@ def read_frames(path: Path, indices: set[int]) -> dict[int, np.ndarray]:
     return found
 
 
-def draw_key_frame(rgb: np.ndarray, key: KeyFrame, caption: str) -> str:
+def draw_key_frame(rgb: np.ndarray, key: KeyFrame, caption: str, lang: Lang = "en") -> str:
     """JPEG (base64) of the frame with the skeleton, the measured leg highlighted, a caption."""
     image = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
     points = np.asarray(key.landmarks, dtype=float)
@@ -48,13 +50,8 @@ def draw_key_frame(rgb: np.ndarray, key: KeyFrame, caption: str) -> str:
                        cv2.LINE_AA)
     crop = _crop_to_body(image, points[ok])
     if key.value is not None:
-        text = f"{key.value:.0f} deg"
-        size = 0.5 * scale
-        org = (8 * scale, 24 * scale)
-        cv2.putText(crop, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), 4 * scale,
-                    cv2.LINE_AA)
-        cv2.putText(crop, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 200, 255), scale,
-                    cv2.LINE_AA)
+        draw_text(crop, value_text(key.value, "deg", lang, ".0f"), (8 * scale, 24 * scale),
+                  font_px(0.5 * scale), (0, 200, 255))  # BGR
     if crop.shape[1] > MAX_WIDTH:
         crop = cv2.resize(crop, (MAX_WIDTH, int(crop.shape[0] * MAX_WIDTH / crop.shape[1])),
                           interpolation=cv2.INTER_AREA)

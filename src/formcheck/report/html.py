@@ -8,12 +8,18 @@ from pathlib import Path
 from jinja2 import Environment, select_autoescape
 
 from formcheck.errors import FormcheckError
+from formcheck.findings import (
+    finding_guidance,
+    finding_headline,
+    guidance_of,
+    guidance_span,
+)
 from formcheck.plausibility import nothing_text_key
 from formcheck.report.frames import draw_key_frame, read_frames
 from formcheck.report.order import metric_order
 from formcheck.report.plots import plot_metric_svg
 from formcheck.schema import Analysis
-from formcheck.texts import Lang, metric_label, ui_texts
+from formcheck.texts import Lang, metric_label, severity_text, ui_texts, unit_text, view_text
 
 MAX_PLOTS = 8
 
@@ -30,12 +36,13 @@ def _rows(analysis: Analysis, lang: Lang) -> list[dict]:
         rows.append({
             "asym": "–" if asym is None else
             f"{asym.difference:+.1f}{' ⚑' if asym.notable else ''}",
-            "label": metric_label(metric, lang, short=False), "unit": info.unit,
+            "label": metric_label(metric, lang, short=False), "unit": unit_text(info.unit, lang),
             "left": "–" if s.left.median is None else f"{s.left.median:.1f}",
             "right": "–" if s.right.median is None else f"{s.right.median:.1f}",
             "left_sev": severity.get((metric, "left"), ""),
             "right_sev": severity.get((metric, "right"), ""),
-            "guidance": (info.guidance or "").split(" (guidance")[0],
+            "guidance": "" if (g := guidance_of(info)) is None else
+            guidance_span(g, info.unit, lang),
             "drift": "–" if drift is None else
             f"{drift.early:.1f} → {drift.late:.1f}{' ⚑' if drift.flagged else ''}",
         })
@@ -49,7 +56,7 @@ def render_report(analysis: Analysis, video: Path | None = None,
     t = ui_texts(lang)
     labels = {m: metric_label(m, lang, short=False) for m in analysis.summary}
     plots = [svg for m in metric_order(analysis)[:MAX_PLOTS]
-             if (svg := plot_metric_svg(analysis, m, labels[m])) is not None]
+             if (svg := plot_metric_svg(analysis, m, labels[m], lang)) is not None]
     frames = []
     if video is not None and analysis.key_frames:
         try:
@@ -60,8 +67,8 @@ def render_report(analysis: Analysis, video: Path | None = None,
             if key.frame in pictures:
                 caption = (f"{t[key.foot]} · {metric_label(key.label, lang, short=False)} "
                            f"{'' if key.value is None else f'{key.value:.0f}°'} · "
-                           f"{key.time_s:.2f} s")
-                frames.append({"jpeg": draw_key_frame(pictures[key.frame], key, caption),
+                           f"{key.time_s:.2f} {t['sec']}")
+                frames.append({"jpeg": draw_key_frame(pictures[key.frame], key, caption, lang),
                                "caption": caption})
     template = resources.files("formcheck").joinpath("data/report.html.j2").read_text("utf-8")
     env = Environment(autoescape=select_autoescape(default=True))
@@ -70,4 +77,8 @@ def render_report(analysis: Analysis, video: Path | None = None,
         rows=_rows(analysis, lang), clip_name=Path(analysis.video.path).name,
         notable=[f for f in analysis.findings if f.severity != "ok"],
         nothing=t[nothing_text_key([q.code for q in analysis.quality])],
-        drifts=[f for f in analysis.findings if f.kind == "drift"])
+        drifts=[f for f in analysis.findings if f.kind == "drift"],
+        quality=[q.text(lang) for q in analysis.quality], view=view_text(analysis.view, lang),
+        headline=lambda f: finding_headline(f, lang, with_severity=False),
+        sev=lambda s: severity_text(s, lang), unit=lambda u: unit_text(u, lang),
+        guidance=lambda f: finding_guidance(f, lang))

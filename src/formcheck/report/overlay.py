@@ -2,8 +2,8 @@
 stride's measurements drawn on every frame (H.264, plays in any phone browser).
 
 The landmarks are the cleaned track the metrics were measured on, so what the runner sees is
-what was measured. Text is drawn with OpenCV's built-in font, which has Latin letters only:
-labels are English in both languages (the report itself is bilingual).
+what was measured. Labels are in the analysis's language, drawn with a Japanese-capable font
+(`glyphs.py`: each distinct string is rendered once and blended into the frames).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from formcheck.errors import OutputError
 from formcheck.io.results import make_ordinary
 from formcheck.io.video import iter_frames
 from formcheck.landmarks import LEG, SKELETON, Side
+from formcheck.report.glyphs import draw_text, font_px, text_width
 from formcheck.report.order import metric_order
 from formcheck.schema import Analysis
-from formcheck.texts import metric_label
+from formcheck.texts import Lang, metric_label, ui_text, unit_text
 from formcheck.track import PoseTrack
 
 MAX_SIDE = 960  # px: sharp on a phone, small to send
@@ -88,8 +89,14 @@ def strike_mask(analysis: Analysis, time_s: np.ndarray) -> dict[str, np.ndarray]
     return out
 
 
+def _unit_label(unit: str, lang: Lang) -> str:
+    return UNIT_TEXT.get(unit, unit) if lang == "en" else unit_text(unit, lang)
+
+
 def panel_rows(analysis: Analysis, n_frames: int) -> list[PanelRow]:
-    """The headline metrics; each side shows its latest completed stance's value."""
+    """The headline metrics (in the analysis's language); each side shows its latest
+    completed stance's value."""
+    lang = analysis.lang
     severity = {(f.metric, f.side): f.severity for f in analysis.findings if f.kind == "level"}
     rows = []
     for metric in metric_order(analysis)[:PANEL_METRICS]:
@@ -103,22 +110,19 @@ def panel_rows(analysis: Analysis, n_frames: int) -> list[PanelRow]:
                 series[max(to_frame, 0):stop] = value
             values[side.value] = series
         unit = analysis.metrics[metric].unit
-        rows.append(PanelRow(metric_label(metric, "en"), UNIT_TEXT.get(unit, unit), values,
+        rows.append(PanelRow(metric_label(metric, lang), _unit_label(unit, lang), values,
                              {side.value: severity.get((metric, side.value)) for side in Side}))
     return rows
 
 
 def _text(image: np.ndarray, text: str, org: tuple[int, int], scale: float,
           colour: tuple[int, int, int]) -> None:
-    thick = max(1, round(2 * scale))
-    cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2,
-                cv2.LINE_AA)
-    cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
+    draw_text(image, text, org, font_px(scale), colour)
 
 
 def draw_frame(image: np.ndarray, points: np.ndarray, index: int, time_s: float,
                stance: dict[str, np.ndarray], strikes: dict[str, np.ndarray],
-               rows: list[PanelRow], cadence: float | None) -> None:
+               rows: list[PanelRow], cadence: float | None, lang: Lang = "en") -> None:
     """Draw skeleton, stance feet, strike labels and the panel on one RGB frame in place;
     `stance` and `strikes` are per-foot frame masks (`stance_mask`, `strike_mask`)."""
     height, width = image.shape[:2]
@@ -142,34 +146,38 @@ def draw_frame(image: np.ndarray, points: np.ndarray, index: int, time_s: float,
                      (pts[toe][0] + round(6 * unit), ground), (90, 220, 90), round(4 * unit),
                      cv2.LINE_AA)
         if strikes[side.value][index]:
-            _text(image, f"{side.value[0].upper()} strike",
+            _text(image, ui_text("overlay_strike", lang).format(
+                side=ui_text(f"overlay_{side.value}", lang)),
                   (pts[heel][0] + round(8 * unit), pts[heel][1] - round(10 * unit)),
                   0.55 * unit, COLOURS[side.value])
-    _panel(image, index, time_s, rows, cadence, unit)
+    _panel(image, index, time_s, rows, cadence, unit, lang)
 
 
 @cache
 def _width(text: str, scale: float) -> int:
-    return cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, max(1, round(2 * scale)))[0][0]
+    return text_width(text, font_px(scale))
 
 
 def _panel(image: np.ndarray, index: int, time_s: float, rows: list[PanelRow],
-           cadence: float | None, unit: float) -> None:
+           cadence: float | None, unit: float, lang: Lang = "en") -> None:
     line, pad, scale = round(22 * unit), round(8 * unit), 0.5 * unit
     label_w = max([_width(row.label, scale) for row in rows] + [0])
     col_l = pad + label_w + round(16 * unit)
     col_r = col_l + round(60 * unit)
     col_unit = col_r + round(60 * unit)
-    header = f"{time_s:5.1f} s" + (f"   cadence {cadence:.0f} spm" if cadence else "")
-    box_w = min(image.shape[1], max(col_unit + round(60 * unit), _width(header, scale) + 2 * pad))
+    header = ui_text("overlay_time", lang).format(time=f"{time_s:5.1f}") + (
+        ui_text("overlay_cadence", lang).format(cadence=f"{cadence:.0f}") if cadence else "")
+    unit_w = max([_width(row.unit, 0.8 * scale) for row in rows] + [0])
+    box_w = min(image.shape[1], max(col_unit + max(round(60 * unit), unit_w + pad),
+                                    _width(header, scale) + 2 * pad))
     box_h = min(image.shape[0], line * (len(rows) + 2) + round(8 * unit))
     box = image[:box_h, :box_w]
     box[:] = (box * 0.45).astype(np.uint8)
     _text(image, header, (pad, line), scale, COLOURS["trunk"])
     if not rows:
         return
-    _text(image, "L", (col_l, 2 * line), scale, COLOURS["left"])
-    _text(image, "R", (col_r, 2 * line), scale, COLOURS["right"])
+    _text(image, ui_text("overlay_left", lang), (col_l, 2 * line), scale, COLOURS["left"])
+    _text(image, ui_text("overlay_right", lang), (col_r, 2 * line), scale, COLOURS["right"])
     for i, row in enumerate(rows):
         y = (i + 3) * line
         _text(image, row.label, (pad, y), scale, COLOURS["trunk"])
@@ -209,7 +217,7 @@ def write_overlay_video(video: Path, analysis: Analysis, track: PoseTrack, out_p
                 scale = rgb.shape[1] / track.video.width if track.video.width else 1.0
                 draw_frame(rgb, track.image_xy[frame.index] * scale, frame.index,
                            float(track.time_s[frame.index]), stance, strikes, rows,
-                           analysis.cadence_spm)
+                           analysis.cadence_spm, analysis.lang)
                 if stream is None:
                     stream = _open_stream(out, rgb.shape[1], rgb.shape[0], fps)
                 picture = av.VideoFrame.from_ndarray(rgb, format="rgb24")

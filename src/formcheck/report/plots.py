@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from formcheck.schema import Analysis  # noqa: E402
+from formcheck.texts import Lang, side_text, ui_text, unit_text  # noqa: E402
 
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
 
@@ -30,7 +31,8 @@ def metric_series(analysis: Analysis, metric: str) -> dict[str, tuple[np.ndarray
     return out
 
 
-def plot_metric_svg(analysis: Analysis, metric: str, title: str) -> str | None:
+def plot_metric_svg(analysis: Analysis, metric: str, title: str,
+                    lang: Lang = "en") -> str | None:
     series = metric_series(analysis, metric)
     if not series:
         return None
@@ -55,10 +57,10 @@ def plot_metric_svg(analysis: Analysis, metric: str, title: str) -> str | None:
                     color="#e65100" if drift.flagged else "#616161", lw=1.5,
                     ls="-" if drift.flagged else "--")
     for foot, (t, v) in series.items():
-        ax.plot(t, v, "o", ms=3.5, color=SIDE_COLOURS[foot], label=foot)
+        ax.plot(t, v, "o", ms=3.5, color=SIDE_COLOURS[foot], label=side_text(foot, lang))
     ax.set_title(title, fontsize=10, loc="left")
-    ax.set_xlabel("time (s)", fontsize=8)
-    ax.set_ylabel(g.unit if g is not None else "", fontsize=8)
+    ax.set_xlabel(ui_text("plot_time", lang), fontsize=8)
+    ax.set_ylabel(unit_text(g.unit, lang) if g is not None else "", fontsize=8)
     ax.tick_params(labelsize=8)
     ax.legend(fontsize=7, loc="best", frameon=False)
     ax.grid(alpha=0.3)

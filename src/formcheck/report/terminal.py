@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from formcheck.findings import finding_guidance, finding_headline, guidance_span
+from formcheck.metrics.registry import REGISTRY
 from formcheck.plausibility import nothing_text_key
 from formcheck.schema import Analysis
-from formcheck.texts import Lang, metric_label, ui_text
+from formcheck.texts import (
+    Lang,
+    metric_label,
+    ui_text,
+    unit_text,
+    view_text,
+)
 
 SEVERITY_STYLE = {"ok": "green", "watch": "yellow", "flag": "bold red"}
 
@@ -18,19 +28,21 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 def render_summary(analysis: Analysis, console: Console, lang: Lang = "en") -> None:
     v = analysis.video
-    console.print(
-        f"[bold]{v.path}[/]  {v.width}×{v.height}, {v.fps:.1f} fps, {v.duration_s:.1f} s · "
-        f"view [bold]{analysis.view}[/] ({100 * analysis.view_confidence:.0f}% sure) · "
-        f"cadence [bold]{_fmt(analysis.cadence_spm)}[/] steps/min · "
-        f"{len(analysis.strides)} foot strikes")
+    console.print(f"[bold]{escape(v.path)}[/]  " + ui_text("term_headline", lang).format(
+        size=f"{v.width}×{v.height}", fps=v.fps, duration=v.duration_s,
+        view=view_text(analysis.view, lang), pct=100 * analysis.view_confidence,
+        cadence=_fmt(analysis.cadence_spm), n=len(analysis.strides)))
     severities = {(f.metric, f.side): f.severity for f in analysis.findings}
-    table = Table(title="Per-side medians (IQR) over strides", title_justify="left")
-    table.add_column("metric")
-    table.add_column("unit", style="dim")
-    table.add_column("left", justify="right")
-    table.add_column("right", justify="right")
-    table.add_column("n (L/R)", justify="right", style="dim")
-    table.add_column("guidance", style="dim", overflow="fold")
+    table = Table(title=ui_text("term_title", lang), title_justify="left")
+    labels = [metric_label(m, lang) for m in analysis.summary]
+    # names are never cut: the guidance column folds instead
+    table.add_column(ui_text("term_metric", lang), no_wrap=True,
+                     min_width=max((cell_len(label) for label in labels), default=0))
+    table.add_column(ui_text("term_unit", lang), style="dim", overflow="fold")
+    table.add_column(ui_text("left", lang), justify="right")
+    table.add_column(ui_text("right", lang), justify="right")
+    table.add_column(ui_text("term_n", lang), justify="right", style="dim", overflow="fold")
+    table.add_column(ui_text("term_guidance", lang), style="dim", overflow="fold")
     for metric_id, summary in analysis.summary.items():
         info = analysis.metrics.get(metric_id)
         if info is not None and info.validation_only:
@@ -41,14 +53,15 @@ def render_summary(analysis: Analysis, console: Console, lang: Lang = "en") -> N
             text = f"{_fmt(stat.median)} ({_fmt(stat.iqr)})" if stat.n else "–"
             style = SEVERITY_STYLE.get(severities.get((metric_id, side), ""), "")
             cells.append(f"[{style}]{text}[/]" if style else text)
-        table.add_row(metric_label(metric_id, lang), info.unit if info else "", *cells,
-                      f"{summary.left.n}/{summary.right.n}",
-                      (info.guidance or "").split(" (guidance")[0] if info else "")
+        guidance = REGISTRY[metric_id].guidance if metric_id in REGISTRY else None
+        table.add_row(metric_label(metric_id, lang), unit_text(info.unit, lang) if info else "",
+                      *cells, f"{summary.left.n}/{summary.right.n}",
+                      guidance_span(guidance, info.unit, lang) if guidance and info else "")
     console.print(table)
     render_findings(analysis, console, lang)
     for note in analysis.quality:
         colour = "yellow" if note.level == "warn" else "dim"
-        console.print(f"[{colour}]• {note.message}[/]")
+        console.print(f"[{colour}]• {escape(note.text(lang))}[/]")
 
 
 def render_findings(analysis: Analysis, console: Console, lang: Lang = "en") -> None:
@@ -62,12 +75,11 @@ def render_findings(analysis: Analysis, console: Console, lang: Lang = "en") -> 
         console.print(f"  {ui_text(key, lang)}")
     for f in notable:
         style = SEVERITY_STYLE[f.severity]
-        side = "" if f.side == "both" else f" ({f.side})"
-        console.print(f"[{style}]● {metric_label(f.metric, lang, short=False)}{side}: "
-                      f"{f.value:g} {f.unit} — {f.severity}[/]  [dim]{f.guidance}[/]")
+        console.print(f"[{style}]● {finding_headline(f, lang)}[/]  "
+                      f"[dim]{escape(finding_guidance(f, lang))}[/]")
         if f.borderline and f.precision is not None:
             console.print("  [italic]" + ui_text("borderline", lang).format(
-                precision=f.precision, unit=f.unit) + "[/]")
+                precision=f.precision, unit=unit_text(f.unit, lang)) + "[/]")
         if f.explanation:
             console.print(f"  {f.explanation}")
         for cause in f.causes:

@@ -25,7 +25,7 @@ from formcheck import __version__
 from formcheck.batch.jobs import Analyzer
 from formcheck.config import Config
 from formcheck.outputs import OUTPUTS, REPORT_HTML
-from formcheck.texts import LANGS, Lang, ui_texts
+from formcheck.texts import LANGS, Lang, notes_joiner, ui_text, ui_texts
 from formcheck.web.dispatcher import Dispatcher
 from formcheck.web.guards import BodySizeLimit, SecurityHeaders
 from formcheck.web.store import Job, JobStore, new_job_id
@@ -89,15 +89,31 @@ def _lang(request: Request, default: str | None = None) -> Lang:
     return "ja" if request.headers.get("accept-language", "").startswith("ja") else "en"
 
 
-def _validation_message(exc: RequestValidationError) -> str:
+FIELD_LABELS = {"height_cm": "web_height", "view": "web_view", "lang": "web_lang"}
+
+
+def _validation_message(exc: RequestValidationError, lang: Lang = "en") -> str:
     parts = []
     for error in exc.errors():
         field = str(error.get("loc", ("", ""))[-1])
         if field == "file":
-            parts.append("choose a video file to upload")
+            parts.append(ui_text("web_err_form_file", lang))
         else:
-            parts.append(f"{field}: {error.get('msg', 'invalid')}")
-    return "Please check the form: " + "; ".join(parts) + "."
+            name = ui_text(FIELD_LABELS[field], lang) if lang != "en" and field in FIELD_LABELS \
+                else field  # English keeps the API's field name
+            parts.append(ui_text("web_err_form_field", lang).format(
+                field=name, msg=error.get("msg", "invalid")))
+    return ui_text("web_err_form", lang).format(parts=notes_joiner(lang).join(parts))
+
+
+# Starlette's own details (unknown path, wrong method) → our texts
+_FRAMEWORK_DETAILS = {"Not Found": "web_err_not_found", "Method Not Allowed": "web_err_method"}
+
+
+def _detail_text(detail: str, lang: Lang) -> str:
+    """An error detail in `lang`: HTTPExceptions raised here carry a ui text key."""
+    key = _FRAMEWORK_DETAILS.get(detail, detail)
+    return ui_text(key, lang) if key in ui_texts(lang) else detail
 
 
 def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
@@ -108,8 +124,7 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
     config = config or Config()
     store = JobStore(data_dir / "jobs.sqlite")
     limit = int(max_upload_mb * 1024 * 1024)
-    too_large = (f"The video is larger than {max_upload_mb:g} MB. Trim it to 10–30 seconds of "
-                 "running and upload again.")
+    too_large = ui_text("web_err_too_large_mb", "en").format(mb=f"{max_upload_mb:g}")
     env = Environment(autoescape=select_autoescape(default=True))
     templates = {name: env.from_string(resources.files("formcheck").joinpath(
         f"data/{name}.html.j2").read_text("utf-8"))
@@ -134,15 +149,16 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
                                                                PAGE_CSP})
 
     def error_response(request: Request, status: int, detail: str) -> Response:
+        lang = _lang(request)
+        detail = _detail_text(detail, lang)
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
             return JSONResponse(status_code=status, content={"detail": detail})
-        lang = _lang(request)
         return page(templates["web_error"].render(t=ui_texts(lang), lang=lang, detail=detail),
                     status)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
-        return error_response(request, 500, "Internal error. Please try again later.")
+        return error_response(request, 500, "web_err_internal")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -150,7 +166,7 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        return error_response(request, 422, _validation_message(exc))
+        return error_response(request, 422, _validation_message(exc, _lang(request)))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def upload_page(request: Request) -> HTMLResponse:
@@ -180,10 +196,11 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
             await run_in_threadpool(check_upload, path, config.quality)
         except UploadTooLarge:
             shutil.rmtree(upload_dir, ignore_errors=True)
-            raise HTTPException(413, too_large) from None
+            raise HTTPException(413, ui_text("web_err_too_large_mb", lang).format(
+                mb=f"{max_upload_mb:g}")) from None
         except UploadRejected as exc:
             shutil.rmtree(upload_dir, ignore_errors=True)
-            raise HTTPException(exc.status, exc.message) from None
+            raise HTTPException(exc.status, exc.text(lang)) from None
         display = Path((file.filename or "video").replace("\\", "/")).name[:120] or "video"
         store.add(job_id, path, display, size, height_cm, view, lang)
         return job_status(store.get(job_id), store)  # type: ignore[arg-type]
@@ -191,7 +208,7 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
     def _job(job_id: str) -> Job:
         job = store.get(job_id)
         if job is None:
-            raise HTTPException(404, "No such job. Check the link you were given.")
+            raise HTTPException(404, "web_err_no_job")
         return job
 
     @app.get("/api/jobs/{job_id}", response_model=JobStatus)
@@ -206,12 +223,12 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
         overlay.mp4."""
         job = _job(job_id)
         if name not in RESULT_FILES:
-            raise HTTPException(404, "No such result.")
+            raise HTTPException(404, "web_err_no_result")
         if job.state != "done":
-            raise HTTPException(409, "The analysis is not finished.")
+            raise HTTPException(409, "web_err_not_finished")
         path = data_dir / "results" / job.id / name
         if not path.is_file():
-            raise HTTPException(404, "No such result.")
+            raise HTTPException(404, "web_err_no_result")
         headers = {"content-security-policy": REPORT_CSP} if name == REPORT_HTML.name else None
         return FileResponse(path, media_type=RESULT_FILES[name], filename=name,
                             headers=headers,

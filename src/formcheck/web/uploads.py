@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from formcheck.config import QualityConfig
-from formcheck.errors import InputError
+from formcheck.errors import CaptureQualityError, InputError, http_status
 from formcheck.io.video import probe
-from formcheck.quality import QualityReport, check_video, refusal_hint
+from formcheck.quality import QualityNote, QualityReport, check_video, refusal_hint
+from formcheck.texts import Lang, message_text, notes_joiner, ui_text
 
 CHUNK = 1 << 20
 # ISO-BMFF brands that are pictures or sound, not video (HEIC photos, Live Photo stills, M4A).
@@ -23,16 +24,27 @@ class UploadTooLarge(Exception):
 
 
 class UploadRejected(Exception):
-    """The upload is not something we can analyse; `status` is the HTTP status to answer."""
+    """The upload is not something we can analyse; `status` is the HTTP status to answer.
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+    The reason is a ui text key with its parameters, or the clip checks' refusal notes;
+    `text(lang)` renders it, `message` is the English.
+    """
 
+    def __init__(self, status: int, key: str, notes: list[QualityNote] | None = None,
+                 **params: str) -> None:
+        self.status, self.key, self.notes, self.params = status, key, notes or [], params
+        super().__init__(self.message)
 
-NOT_A_VIDEO = ("This file is not a video formcheck can read. Upload an MP4, MOV, M4V, AVI, MKV "
-               "or WebM video from your phone.")
+    def text(self, lang: Lang = "en") -> str:
+        if self.notes:
+            reasons = notes_joiner(lang).join(n.text(lang) for n in self.notes)
+            return message_text("upload_refused", lang, reasons=reasons,
+                                hint=refusal_hint(self.notes, lang))
+        return ui_text(self.key, lang).format(**self.params)
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
 
 
 def sniff_container(head: bytes) -> str | None:
@@ -68,10 +80,10 @@ async def save_upload(upload, target_dir: Path, limit_bytes: int) -> tuple[Path,
     suffix = sniff_container(head)
     if size == 0:
         partial.unlink(missing_ok=True)
-        raise UploadRejected(400, "The file is empty. Choose the video again and re-upload it.")
+        raise UploadRejected(400, "web_err_empty")
     if suffix is None:
         partial.unlink(missing_ok=True)
-        raise UploadRejected(415, NOT_A_VIDEO)
+        raise UploadRejected(http_status(InputError), "web_err_unreadable")
     final = target_dir / f"input{suffix}"
     partial.replace(final)
     return final, size
@@ -83,12 +95,9 @@ def check_upload(path: Path, config: QualityConfig | None = None) -> None:
     try:
         info = probe(path)
     except InputError:
-        raise UploadRejected(415, "This file looks like a video but cannot be decoded: it may "
-                                  "be damaged or cut short. Export it from your phone again."
-                             ) from None
+        raise UploadRejected(http_status(InputError), "web_err_undecodable") from None
     report = QualityReport()
     check_video(info, config or QualityConfig(), report)
     if report.refusals:
-        reasons = "; ".join(note.message for note in report.refusals)
-        raise UploadRejected(422, f"This clip cannot give reliable running-form numbers: "
-                                  f"{reasons}. {refusal_hint(report.refusals)}")
+        raise UploadRejected(http_status(CaptureQualityError), "upload_refused",
+                             report.refusals)

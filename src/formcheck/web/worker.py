@@ -17,6 +17,7 @@ from formcheck.config import Config
 from formcheck.errors import FormcheckError
 from formcheck.outputs import write_outputs
 from formcheck.pipeline import AnalyzeOptions
+from formcheck.texts import ui_text
 from formcheck.view import View
 from formcheck.web.store import Job, JobStore
 
@@ -30,8 +31,9 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 
 def user_message(exc: FormcheckError, job: Job) -> str:
-    """The pipeline's message, with the server's storage path replaced by the file's name."""
-    return str(exc).replace(job.input, job.display_name)
+    """The pipeline's message in the job's language, with the server's storage path replaced
+    by the file's name."""
+    return exc.text(job.lang).replace(job.input, job.display_name)  # type: ignore[arg-type]
 
 
 def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None,
@@ -72,8 +74,8 @@ def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None,
         store.finish(job_id, message)
         return message
     except Exception as exc:  # recorded for the user without internals
-        message = ("Something went wrong while analysing this video "
-                   f"({type(exc).__name__}). Please try another clip.")
+        message = ui_text("web_err_crash", job.lang).format(  # type: ignore[arg-type]
+            name=type(exc).__name__)
         store.finish(job_id, message)
         return message
     store.finish(job_id)
