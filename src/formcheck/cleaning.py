@@ -57,8 +57,9 @@ def drop_identity_jumps(track: PoseTrack, config: CleaningConfig) -> tuple[PoseT
     """Drop frames where the tracker jumped to someone else, keeping the main runner.
 
     The detected frames are split at jumps of the hip midpoint (> `identity_jump_torso` torso
-    lengths between consecutive frames) or of body size (> 1.6×). The longest piece is the
-    runner; other pieces are kept only if their size matches it within 35 %.
+    lengths between consecutive frames) or of body size (> `identity_size_jump`×). The longest
+    piece is the runner; other pieces are kept only if their size matches it within
+    `identity_size_match`.
     """
     detected = track.detected
     if detected.sum() < 3:
@@ -69,13 +70,14 @@ def drop_identity_jumps(track: PoseTrack, config: CleaningConfig) -> tuple[PoseT
     step = np.hypot(*(hip[idx[1:]] - hip[idx[:-1]]).T)
     ratio = torso[idx[1:]] / np.maximum(torso[idx[:-1]], 1e-6)
     scale = np.minimum(torso[idx[1:]], torso[idx[:-1]])
-    breaks = (step > config.identity_jump_torso * scale) | (ratio > 1.6) | (ratio < 1 / 1.6)
+    jump = config.identity_size_jump
+    breaks = (step > config.identity_jump_torso * scale) | (ratio > jump) | (ratio < 1 / jump)
     pieces = np.split(idx, np.flatnonzero(breaks) + 1)
     main = max(pieces, key=len)
     main_size = np.nanmedian(torso[main])
     keep = np.zeros(track.n_frames, bool)
     for piece in pieces:
-        if abs(np.nanmedian(torso[piece]) / main_size - 1) <= 0.35:
+        if abs(np.nanmedian(torso[piece]) / main_size - 1) <= config.identity_size_match:
             keep[piece] = True
     dropped = int(detected.sum() - keep.sum())
     if dropped == 0:
@@ -209,7 +211,7 @@ def correct_leg_swaps(track: PoseTrack, config: CleaningConfig) -> tuple[PoseTra
 
 
 def effective_cutoff_hz(fps: float, config: CleaningConfig) -> float:
-    return min(config.lowpass_hz, 0.4 * fps)
+    return min(config.lowpass_hz, config.lowpass_max_of_fps * fps)
 
 
 def lowpass(track: PoseTrack, config: CleaningConfig) -> PoseTrack:

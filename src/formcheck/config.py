@@ -50,10 +50,19 @@ class CleaningConfig:
         0.9, "A jump of the hip midpoint larger than this many torso lengths in one frame "
         "means the tracker jumped to another person (or lost the runner): those frames are "
         "dropped.")
+    identity_size_jump: float = _opt(
+        1.6, "A change of body size (torso length) by more than this factor between two "
+        "frames also means another person.")
+    identity_size_match: float = _opt(
+        0.35, "Pieces of the clip split off at such jumps are kept when their body size "
+        "matches the main runner's within this share.")
     lowpass_hz: float = _opt(
         9.0, "Zero-lag Butterworth low-pass. Running kinematics have little power above "
         "~8-10 Hz; Pose2Sim uses 6 Hz for walking. We keep 9 Hz so foot contacts stay sharp, "
-        "capped at 0.4·fps.")
+        "capped at `lowpass_max_of_fps` × the frame rate.")
+    lowpass_max_of_fps: float = _opt(
+        0.4, "The low-pass cut-off never exceeds this share of the frame rate (below the "
+        "Nyquist limit of 0.5, with room for the filter's roll-off).")
     lowpass_order: int = _opt(2, "Order of that low-pass filter.")
     swap_switch_cost_leg: float = _opt(0.10, "Cost of one left/right relabelling in the "
                                        "swap-correction chain, in leg lengths.")
@@ -92,6 +101,14 @@ class EventConfig:
     frontal_search_steps: float = _opt(
         0.6, "Rear/front views: contact and toe-off are searched within this many steps "
         "before and after each midstance.")
+    min_stance_s: float = _opt(0.06, "No running stance is shorter than this (sprinters' "
+                               "contacts are ~80 ms); shorter runs of contact are noise.")
+    frontal_min_step_share: float = _opt(
+        0.8, "Rear/front views: two pelvis low points are at least this share of the "
+        "shortest step (at `max_cadence_spm`) apart.")
+    frontal_min_dip_leg: float = _opt(
+        0.005, "Rear/front views: a pelvis low point must dip by at least this fraction of "
+        "leg length to count as a step.")
 
 
 @dataclass(frozen=True)

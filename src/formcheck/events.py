@@ -117,7 +117,7 @@ def detect_stances(track: PoseTrack, leg_px: float, config: EventConfig | None =
         ic_pos = _ic_crossing(slower[foot], start, stop, threshold, track.fps, config)
         ic = int(np.ceil(ic_pos - 1e-9))  # first frame at or after the contact instant
         to = stop
-        if ic <= 0 or to - ic < min_stance_frames(track.fps):
+        if ic <= 0 or to - ic < min_stance_frames(track.fps, config):
             continue
         stances.append(Stance(foot, ic, to, _time_at(t, ic_pos), float(t[to])))
     stances.sort(key=lambda s: s.ic_time_s)
@@ -158,9 +158,10 @@ def steadied(track: PoseTrack) -> PoseTrack:
     return track.with_changes("events: vertical camera motion removed", image_xy=xy)
 
 
-def min_stance_frames(fps: float) -> int:
-    """No running stance is shorter than ~60 ms."""
-    return max(2, int(round(0.06 * fps)))
+def min_stance_frames(fps: float, config: EventConfig | None = None) -> int:
+    """Frames in the shortest possible running stance (`EventConfig.min_stance_s`)."""
+    config = config or EventConfig()
+    return max(2, int(round(config.min_stance_s * fps)))
 
 
 def _height_stances(track: PoseTrack, leg_px: float, config: EventConfig,
@@ -176,7 +177,8 @@ def _height_stances(track: PoseTrack, leg_px: float, config: EventConfig,
         for start, stop in true_runs(on_ground & np.isfinite(height)):
             ic = _refine_ic(heel_toe_y(track, foot), start, stop,
                             threshold * config.plateau_tolerance, config.stance_level_percentile)
-            if stop - ic >= min_stance_frames(track.fps) and ic > 0 and stop < track.n_frames:
+            if stop - ic >= min_stance_frames(track.fps, config) and ic > 0 \
+                    and stop < track.n_frames:
                 out.append((foot, ic, stop))
     return out
 

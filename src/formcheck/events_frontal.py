@@ -26,8 +26,10 @@ def midstance_frames(track: PoseTrack, leg_px: float, config: EventConfig) -> np
     """Frames where the hip midpoint is lowest in each step."""
     hip_y = 0.5 * (track.image_xy[:, LEFT_HIP, 1] + track.image_xy[:, RIGHT_HIP, 1])
     filled = np.where(np.isfinite(hip_y), hip_y, np.nanmedian(hip_y))
-    min_step_frames = max(2, int(0.8 * 60.0 / config.max_cadence_spm * track.fps))
-    peaks, _ = find_peaks(filled, distance=min_step_frames, prominence=0.005 * leg_px)
+    min_step_frames = max(2, int(config.frontal_min_step_share * 60.0
+                                 / config.max_cadence_spm * track.fps))
+    peaks, _ = find_peaks(filled, distance=min_step_frames,
+                          prominence=config.frontal_min_dip_leg * leg_px)
     return peaks[np.isfinite(hip_y[peaks])]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "explore_analysis.ipynb"
 
 
+@pytest.mark.slow
 def test_notebook_executes(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.delenv("FORMCHECK_ANALYSIS", raising=False)
     notebook = nbformat.read(NOTEBOOK, as_version=4)

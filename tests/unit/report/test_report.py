@@ -7,6 +7,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+import pytest
 
 from formcheck.io.results import load_analysis
 from formcheck.outputs import write_outputs
@@ -33,6 +34,7 @@ def _blank_video(path: Path, width: int, height: int, frames: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_report_is_self_contained_and_complete(tmp_path: Path) -> None:
     track, _ = synthetic_side_track(SyntheticRunner(overstride_leg=0.25, duration_s=8))
     video = _blank_video(tmp_path / "clip.mp4", track.video.width, track.video.height,

@@ -21,7 +21,7 @@ from formcheck.batch.ledger import Ledger
 from formcheck.batch.runner import LEDGER_NAME, BatchOptions, run_batch
 from formcheck.io.results import load_analysis
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/unit: the shared helpers
 
 
 def _complete(row) -> bool:  # noqa: ANN001
@@ -31,6 +31,7 @@ def _complete(row) -> bool:  # noqa: ANN001
         (out / "report.html").read_text().endswith("</html>")
 
 
+@pytest.mark.slow
 def test_batch_summary_skip_and_change(tmp_path: Path) -> None:
     clips = make_clips(tmp_path / "season", 5)
     (tmp_path / "season" / "athlete0" / "2026-09").mkdir()
@@ -61,6 +62,7 @@ def test_batch_summary_skip_and_change(tmp_path: Path) -> None:
     ledger.close()
 
 
+@pytest.mark.slow
 def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
     """Kill the whole batch (driver and workers) partway; the rerun finishes the rest, and
     no clip is completed twice."""
@@ -101,6 +103,7 @@ def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
     ledger.close()
 
 
+@pytest.mark.slow
 def test_batch_on_a_local_ray_instance(tmp_path: Path) -> None:
     ray = pytest.importorskip("ray")
     make_clips(tmp_path / "clips", 4)

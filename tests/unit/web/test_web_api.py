@@ -67,6 +67,7 @@ def test_upload_progress_and_results(client: TestClient, clip: bytes, tmp_path: 
     assert not list((tmp_path / "data").rglob("passwd*"))  # shown, never used as a path
 
 
+@pytest.mark.slow
 def test_progress_reports_stages(tmp_path: Path, clip: bytes,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_DELAY", "3")
@@ -180,6 +181,7 @@ def test_analysis_errors_are_clear_and_without_traceback(client: TestClient,
     assert "Traceback" not in status["error"]
 
 
+@pytest.mark.slow
 def test_a_crashing_analysis_is_retried_then_failed_and_others_go_on(
         client: TestClient, tmp_path: Path, clip: bytes) -> None:
     crash = _upload(client, _titled(tmp_path, "CRASH")).json()
@@ -247,6 +249,7 @@ def test_an_orderly_shutdown_requeues_without_counting_an_attempt(
         assert wait_for_job(client, job["id"])["state"] == "done"
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_uploads_on_loopback(tmp_path: Path, clip: bytes,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Bounded load on a real socket: 20 uploads at once, 2 analyses at a time, nothing
