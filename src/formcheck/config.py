@@ -118,6 +118,10 @@ class QualityConfig:
     min_fps: float = _opt(20.0, "Below this frame rate: refuse, foot contacts cannot be "
                           "timed.")
     min_runner_px: float = _opt(150.0, "Runner height (nose to heel) below this: refuse.")
+    max_body_tilt_deg: float = _opt(
+        60.0, "Hip→shoulder line further than this from upright (median): the runner is shown "
+        "lying down, i.e. the picture or its rotation tag is wrong. Runners lean at most "
+        "~20–30° forward.")
     warn_runner_px: float = _opt(300.0, "Runner height below this: warn.")
     min_detected_fraction: float = _opt(0.6, "Share of frames with a pose below which the "
                                         "runner counts as not found: refuse.")

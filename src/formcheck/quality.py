@@ -11,7 +11,18 @@ import numpy as np
 from formcheck.config import FindingsConfig, QualityConfig
 from formcheck.errors import CaptureQualityError, NoRunnerError
 from formcheck.events import GaitEvents
-from formcheck.landmarks import LEFT_HEEL, LEFT_TOE, NOSE, RIGHT_HEEL, RIGHT_TOE, Side
+from formcheck.landmarks import (
+    LEFT_HEEL,
+    LEFT_HIP,
+    LEFT_SHOULDER,
+    LEFT_TOE,
+    NOSE,
+    RIGHT_HEEL,
+    RIGHT_HIP,
+    RIGHT_SHOULDER,
+    RIGHT_TOE,
+    Side,
+)
 from formcheck.texts import Lang, hint_text, note_text
 from formcheck.track import PoseTrack, VideoInfo
 from formcheck.view import View, ViewDecision
@@ -104,6 +115,19 @@ def runner_height_px(track: PoseTrack) -> float:
     return float(np.nanmedian(height)) if np.isfinite(height).any() else 0.0
 
 
+def body_tilt_deg(track: PoseTrack) -> float:
+    """Median angle of the hip→shoulder line from upright over frames with a pose (0 = upright,
+    90 = lying on the side): a runner is upright, so a large angle means a rotated picture."""
+    ok = track.detected
+    if not ok.any():
+        return 0.0
+    shoulders = 0.5 * (track.image_xy[ok, LEFT_SHOULDER] + track.image_xy[ok, RIGHT_SHOULDER])
+    hips = 0.5 * (track.image_xy[ok, LEFT_HIP] + track.image_xy[ok, RIGHT_HIP])
+    d = shoulders - hips
+    angle = np.degrees(np.arctan2(np.abs(d[:, 0]), -d[:, 1]))
+    return float(np.nanmedian(angle)) if np.isfinite(angle).any() else 0.0
+
+
 def feet_out_fraction(track: PoseTrack, hidden_visibility: float | None = None) -> float:
     """Share of frames with a pose in which a heel or toe is outside the picture or hidden."""
     if hidden_visibility is None:
@@ -124,8 +148,13 @@ def check_track(track: PoseTrack, config: QualityConfig, report: QualityReport) 
         report.add("no_runner", Level.REFUSE, pct=100 * detected)
         if detected == 0:
             return
+    tilt = body_tilt_deg(track)
+    if tilt > config.max_body_tilt_deg:
+        report.add("runner_lying", Level.REFUSE, deg=tilt)
     size = runner_height_px(track)
-    if size < config.min_runner_px:
+    if size < 1.0:
+        report.add("runner_small", Level.REFUSE, "runner_unmeasurable")
+    elif size < config.min_runner_px:
         report.add("runner_small", Level.REFUSE, "runner_small_refuse", px=size,
                    min_px=config.min_runner_px)
     elif size < config.warn_runner_px:

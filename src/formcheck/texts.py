@@ -77,7 +77,7 @@ def notes_joiner(lang: Lang = "en") -> str:
 
 
 HINT_ORDER: tuple[tuple[str, ...], ...] = (
-    ("no_runner",), ("hips_small",), ("runner_small",), ("feet_out",),
+    ("no_runner",), ("runner_lying",), ("hips_small",), ("runner_small",), ("feet_out",),
     ("few_strides", "too_short"), ("walking",), ("wrong_view",),
     ("irregular_steps", "missed_strikes"), ("camera_motion_unrecovered",), ("low_fps",))
 

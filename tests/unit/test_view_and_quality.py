@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from formcheck import landmarks as L
+from formcheck.config import QualityConfig
 from formcheck.errors import CaptureQualityError, NoRunnerError
 from formcheck.pipeline import AnalyzeOptions, analyze_track
+from formcheck.quality import QualityReport, check_track
 from formcheck.synthetic import SyntheticRunner, synthetic_side_track
 from formcheck.track import PoseTrack
 from formcheck.view import View, detect_view
@@ -117,3 +119,17 @@ def test_low_frame_rate_is_a_warning_not_a_refusal() -> None:
     assert [n.code for n in report.notes] == ["low_fps"]
     assert not report.refusals
     assert np.isfinite(analyze_track(track, report=report).cadence_spm)
+
+
+def test_a_runner_shown_lying_down_is_refused_for_that_reason() -> None:
+    """A clip whose rotation tag is wrong shows the runner lying down: the refusal names the
+    rotation, not only a tiny runner."""
+    from formcheck.quality import body_tilt_deg
+
+    track, _ = synthetic_side_track(SyntheticRunner(duration_s=4.0))
+    lying = track.with_changes("test: rotated 90°", image_xy=track.image_xy[:, :, ::-1].copy())
+    assert body_tilt_deg(track) < 20 < 80 < body_tilt_deg(lying)
+    report = QualityReport()
+    check_track(lying, QualityConfig(), report)
+    assert "runner_lying" in [n.code for n in report.refusals]
+    assert "rotat" in report.refusals[0].text("en")
