@@ -38,7 +38,7 @@ PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'u
             "frame-ancestors 'none'; form-action 'self'")
 REPORT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; media-src 'self'; "
               "frame-ancestors 'none'")
-ViewName = Literal["side_left", "side_right", "rear", "front"]
+ViewName = Literal["auto", "side_left", "side_right", "rear", "front"]  # as the CLI's --view
 
 
 class Progress(BaseModel):
@@ -139,8 +139,11 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
         yield
         await run_in_threadpool(dispatcher.close)
 
+    # No /docs or /redoc: FastAPI serves them from a public CDN, which is blank offline and
+    # outside our content-security policy. The API is described at /openapi.json.
     app = FastAPI(title="formcheck", version=__version__, lifespan=lifespan,
-                  description="Upload a running video, follow the analysis, get the report.")
+                  description="Upload a running video, follow the analysis, get the report.",
+                  docs_url=None, redoc_url=None)
     app.add_middleware(BodySizeLimit, limit_bytes=limit, message=too_large)
     app.add_middleware(SecurityHeaders)
 
@@ -184,8 +187,8 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
         file: Annotated[UploadFile, File(description="The running video.")],
         height_cm: Annotated[float | None, Form(ge=100, le=230,
                                                 description="Runner's height, for cm.")] = None,
-        view: Annotated[ViewName | None, Form(description="Camera view; empty detects it.")
-                        ] = None,
+        view: Annotated[ViewName | None, Form(description="Camera view; auto (or empty) "
+                                              "detects it.")] = None,
         lang: Annotated[Lang, Form(description="Language of the report.")] = "en",
     ) -> JobStatus:
         """Upload a video: it is stored, checked and queued; follow `page_url`."""
@@ -202,7 +205,8 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
             shutil.rmtree(upload_dir, ignore_errors=True)
             raise HTTPException(exc.status, exc.text(lang)) from None
         display = Path((file.filename or "video").replace("\\", "/")).name[:120] or "video"
-        store.add(job_id, path, display, size, height_cm, view, lang)
+        store.add(job_id, path, display, size, height_cm, None if view == "auto" else view,
+                  lang)
         return job_status(store.get(job_id), store)  # type: ignore[arg-type]
 
     def _job(job_id: str) -> Job:

@@ -215,6 +215,18 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     assert "/" not in paths and "/jobs/{job_id}" not in paths  # pages are not API
 
 
+def test_no_api_page_that_needs_a_cdn(client: TestClient) -> None:
+    """FastAPI's /docs and /redoc load their scripts from a public CDN: not served."""
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+
+
+def test_view_auto_is_accepted_as_in_the_cli(client: TestClient, clip: bytes) -> None:
+    response = _upload(client, clip, view="auto")
+    assert response.status_code == 201, response.text
+    assert wait_for_job(client, response.json()["id"])["state"] == "done"
+
+
 def test_interrupted_jobs_resume_after_a_restart(tmp_path: Path, clip: bytes) -> None:
     data = tmp_path / "data"
     store = JobStore(data / "jobs.sqlite")
