@@ -30,7 +30,9 @@ from formcheck.errors import FormcheckError, exit_code
 from formcheck.pose.mediapipe.models import REGISTRY as MODEL_REGISTRY
 from formcheck.texts import Lang, ui_text
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Plain help (no rich markup): flags read "--overlay / --no-overlay" without a <bool>, and
+# text such as "[pose] model" is shown as written.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="formcheck — check running form from a phone video.")
 console = Console(stderr=True)
 out_console = Console()
@@ -108,7 +110,8 @@ def _run_guarded(fn, *args, error_lang: Lang = "en", **kwargs):  # noqa: ANN001,
 
 @app.command()
 def analyze(
-    video: Annotated[str, typer.Argument(help="Video file, or sample:NAME (see `samples`).")],
+    video: Annotated[str, typer.Argument(metavar="VIDEO",
+                                         help="Video file, or sample:NAME (see `samples`).")],
     out: Annotated[Path | None, typer.Option(help="Output folder (default "
                                              "formcheck-out/<video name>).")] = None,
     model: ModelOption = None,
@@ -164,9 +167,9 @@ def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm:
 
 @app.command()
 def compare(
-    early: Annotated[str, typer.Argument(help="Earlier clip (video, sample:NAME or its "
-                                         "analysis.json).")],
-    late: Annotated[str, typer.Argument(help="Later clip of the same run.")],
+    early: Annotated[str, typer.Argument(
+        metavar="EARLY", help="Earlier clip (video, sample:NAME or its analysis.json).")],
+    late: Annotated[str, typer.Argument(metavar="LATE", help="Later clip of the same run.")],
     out: Annotated[Path | None, typer.Option(help="Folder for compare.json.")] = None,
     model: ModelOption = None,
     lang: Annotated[LangChoice, typer.Option(help="Language.")] = LangChoice.en,
@@ -238,8 +241,8 @@ class EngineChoice(StrEnum):
 
 @app.command()
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="Clips, folders (searched recursively) "
-                                                "or quoted globs.")],
+    inputs: Annotated[list[str], typer.Argument(
+        metavar="INPUTS", help="Clips, folders (searched recursively) or quoted globs.")],
     out: Annotated[Path, typer.Option(help="Batch folder: results, ledger, summary, index.")],
     workers: Annotated[int, typer.Option(min=0, help="Parallel clips (default: all cores).")
                        ] = 0,
@@ -341,6 +344,7 @@ def _serve(host: str, port: int, data: Path, workers: int, max_upload_mb: float,
 
 
 models_app = typer.Typer(help="List, verify and fetch the pose models.", no_args_is_help=False,
+                         rich_markup_mode=None,
                          invoke_without_command=True)
 app.add_typer(models_app, name="models")
 

@@ -58,3 +58,14 @@ def test_one_map_from_errors_to_exit_codes_and_http_statuses() -> None:
     for cls, (code, status) in expected.items():
         assert (exit_code(cls), http_status(cls)) == (code, status), cls
         assert cls("x").exit_code == code
+
+
+def test_help_reads_like_a_normal_cli() -> None:
+    """Flags show as --overlay / --no-overlay (no <bool> value), and text in brackets such as
+    "[pose] model" is printed as written rather than eaten as markup."""
+    result = runner.invoke(app, ["analyze", "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "<bool>" not in result.output
+    assert "--overlay / --no-overlay" in result.output
+    assert "[pose] model" in result.output
+    assert "VIDEO" in result.output
