@@ -37,6 +37,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 console = Console(stderr=True)
 out_console = Console()
 INTERNAL_ERROR_EXIT = 70
+BATCH_FAILED_EXIT = 6  # `batch` finished, but some clips of the folder failed
 
 
 class ViewChoice(StrEnum):
@@ -259,13 +260,16 @@ def batch(
     config: ConfigOption = None,
 ) -> None:
     """Analyse a folder of clips: resumable, parallel, one summary table across clips."""
-    _run_guarded(_batch, inputs, out, workers, engine, address, meta, retry_failed, model, lang,
-                 config, error_lang=lang.value)
+    failed = _run_guarded(_batch, inputs, out, workers, engine, address, meta, retry_failed,
+                          model, lang, config, error_lang=lang.value)
+    if failed:
+        raise typer.Exit(BATCH_FAILED_EXIT)
 
 
 def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,
            address: str | None, meta: Path | None, retry_failed: bool,
-           model: ModelChoice | None, lang: LangChoice, config: Path | None = None) -> None:
+           model: ModelChoice | None, lang: LangChoice, config: Path | None = None) -> int:
+    """Run the batch; the number of clips of the folder that failed (earlier runs too)."""
     from formcheck.batch.runner import BatchOptions, run_batch
     from formcheck.pipeline import AnalyzeOptions
 
@@ -301,11 +305,13 @@ def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,
 
         result = run_batch(inputs, out, options, meta=meta, hook=hook)
     out_console.print(f"{result.total} clips: {result.done} analysed, {result.skipped} skipped, "
-                      f"{result.failed} failed"
+                      f"{result.failed} failed in this run"
                       + (f", {result.recovered} resumed after an interruption"
-                         if result.recovered else ""))
+                         if result.recovered else "")
+                      + f"; {result.failed_total} failed in this batch folder so far")
     out_console.print(f"summary: {out / 'summary.csv'}, {out / 'summary.parquet'}; "
                       f"open {out / 'index.html'}")
+    return result.failed_total
 
 
 @app.command()

@@ -70,3 +70,16 @@ def test_help_reads_like_a_normal_cli() -> None:
     assert "--overlay / --no-overlay" in text
     assert "[pose] model" in text
     assert "VIDEO" in text
+
+
+def test_batch_exit_code_says_when_clips_failed(tmp_path: Path) -> None:
+    """A batch with a broken clip exits 6, also when rerun (the failure is still there)."""
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    (clips / "broken.mp4").write_bytes(b"\x00\x01 not a video")
+    out = tmp_path / "out"
+    first = runner.invoke(app, ["batch", str(clips), "--out", str(out), "--workers", "1"])
+    assert first.exit_code == 6, first.output
+    again = runner.invoke(app, ["batch", str(clips), "--out", str(out), "--workers", "1"])
+    assert again.exit_code == 6, again.output
+    assert "1 failed in this batch folder so far" in " ".join(again.output.split())

@@ -41,9 +41,10 @@ class BatchResult:
     total: int
     skipped: int
     done: int
-    failed: int
+    failed: int  # in this run
     recovered: int
     out_dir: Path
+    failed_total: int = 0  # clips of this batch folder in the failed state, earlier runs too
 
 
 ProgressHook = Callable[[str, dict], None]  # (event, data) for progress bars
@@ -90,7 +91,8 @@ def run_batch(inputs: list[str], out_dir: Path, options: BatchOptions | None = N
         if jobs:
             done, failed = _run_jobs(jobs, ledger, options, analyzer, hook)
         write_summary(ledger, out_dir, options.analyze.lang)
-        return BatchResult(len(clips), skipped, done, failed, recovered, out_dir)
+        return BatchResult(len(clips), skipped, done, failed, recovered, out_dir,
+                           len(ledger.rows("failed")))
     finally:
         ledger.close()
         lock.close()
