@@ -135,7 +135,7 @@ def analyze(
 def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm: float | None,
              view: ViewChoice, lang: LangChoice, workers: int, overlay: bool,
              config: Path | None = None) -> None:
-    from formcheck.outputs import prepare, write_outputs
+    from formcheck.outputs import check, write_outputs
     from formcheck.pipeline import AnalyzeOptions, analyze_video_run
     from formcheck.report.terminal import render_summary
     from formcheck.samples import resolve_video_argument
@@ -144,7 +144,7 @@ def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm:
     settings = _settings(config)
     path = resolve_video_argument(video)
     out_dir = out or Path("formcheck-out") / path.stem
-    prepare(out_dir)  # fail before minutes of work, not after
+    check(out_dir)  # fail before minutes of work, not after; create it only to write results
     options = AnalyzeOptions(model=_model(model, settings), height_cm=height_cm,
                              lang=lang.value,
                              view=None if view is ViewChoice.auto else View(view.value),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.io.results import atomic_write_text, prepare_output_dir
+from formcheck.io.results import atomic_write_text, check_output_dir, prepare_output_dir
 from formcheck.schema import Analysis
 from formcheck.track import PoseTrack
 
@@ -95,6 +95,12 @@ OUTPUT_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 def prepare(out_dir: Path) -> None:
     """Create the results folder, refusing one that holds files formcheck did not write."""
     prepare_output_dir(out_dir, marker=ANALYSIS_JSON.name, names=OUTPUT_NAMES)
+
+
+def check(out_dir: Path) -> None:
+    """The results folder's checks, before any work and without creating it (so a refused
+    or failed analysis leaves nothing behind)."""
+    check_output_dir(out_dir, marker=ANALYSIS_JSON.name, names=OUTPUT_NAMES)
 
 
 def write_outputs(analysis: Analysis, out_dir: Path, *, video: Path | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from formcheck.cli import app
@@ -17,6 +18,24 @@ def test_missing_video_exit_code_and_message(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no such file" in " ".join(result.output.split())
     assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()  # a failed analysis leaves no empty folder behind
+
+
+def test_an_unwritable_output_folder_is_refused_before_any_work(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exit 5 naming the folder, before the video is even opened. (Permission faked: tests
+    may run as root, who can write anywhere.)"""
+    import os
+
+    out = tmp_path / "locked"
+    out.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == out and mode & os.W_OK
+                        else real_access(p, mode))
+    result = runner.invoke(app, ["analyze", str(tmp_path / "never-opened.mp4"),
+                                 "--out", str(out)])
+    assert result.exit_code == 5, result.output
+    assert str(out) in " ".join(result.output.split())
 
 
 def test_refuses_to_overwrite_a_foreign_analysis_json(tmp_path: Path) -> None:

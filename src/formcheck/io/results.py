@@ -25,16 +25,28 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def prepare_output_dir(out_dir: Path, marker: str, names: tuple[str, ...]) -> None:
-    """Create the folder; refuse if it is a file, if its `marker` file was not written by
-    formcheck, or (no marker yet) if any of our `names` is already taken."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir} exists and is not a folder.",
-                          "Choose another --out folder.")
+    """Create the folder after `check_output_dir`'s checks."""
+    check_output_dir(out_dir, marker, names)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"Cannot create {out_dir} ({exc.strerror}).",
                           "Choose a folder you can write to with --out.") from exc
+
+
+def check_output_dir(out_dir: Path, marker: str, names: tuple[str, ...]) -> None:
+    """Refuse, before any work and without creating anything, a results folder that is a
+    file, that cannot be written (or created), whose `marker` file was not written by
+    formcheck, or (no marker yet) where any of our `names` is already taken."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} exists and is not a folder.",
+                          "Choose another --out folder.")
+    writable_here = out_dir if out_dir.exists() else _nearest_existing(out_dir)
+    if not writable_here.is_dir() or not os.access(writable_here, os.W_OK | os.X_OK):
+        raise OutputError(f"Cannot write results to {out_dir}: no permission to write in "
+                          f"{writable_here}.", "Choose a folder you can write to with --out.")
+    if not out_dir.exists():
+        return
     existing = out_dir / marker
     if existing.exists() and '"tool_version"' not in existing.read_text(errors="ignore")[:4000]:
         raise OutputError(f"{existing} exists and was not written by formcheck.",
@@ -45,6 +57,14 @@ def prepare_output_dir(out_dir: Path, marker: str, names: tuple[str, ...]) -> No
                 raise OutputError(f"{out_dir / name} exists and was not written by formcheck.",
                                   "Choose another --out folder; formcheck never overwrites "
                                   "your files.")
+
+
+def _nearest_existing(path: Path) -> Path:
+    """The closest ancestor of `path` that exists (where the folder would be created)."""
+    for parent in path.absolute().parents:
+        if parent.exists():
+            return parent
+    return Path(path.absolute().anchor)
 
 
 def make_ordinary(path: Path) -> None:
