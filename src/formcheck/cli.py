@@ -335,6 +335,7 @@ def _serve(host: str, port: int, data: Path, workers: int, max_upload_mb: float,
     import uvicorn
 
     from formcheck.web.app import create_app
+    from formcheck.web.logs import configure
     from formcheck.web.store import lock_data_dir
 
     settings = _settings(config)  # before the lock: a bad file fails fast
@@ -342,9 +343,11 @@ def _serve(host: str, port: int, data: Path, workers: int, max_upload_mb: float,
     try:
         app_ = create_app(data, max_upload_mb=max_upload_mb, workers=workers,
                           config=settings)
+        log_file = configure(data)
         out_console.print(f"formcheck web app on http://{host}:{port}/ (data in {data}, "
-                          f"{workers} analysis at a time, uploads up to {max_upload_mb:g} MB)")
-        uvicorn.run(app_, host=host, port=port, log_level="warning")
+                          f"{workers} analysis at a time, uploads up to {max_upload_mb:g} MB; "
+                          f"log in {log_file})")
+        uvicorn.run(app_, host=host, port=port, log_level="info", log_config=None)
     finally:
         lock.close()
 

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from formcheck.batch.jobs import Analyzer
 from formcheck.config import Config
+from formcheck.web.logs import job_tag
 from formcheck.web.store import JobStore
 from formcheck.web.worker import run_job
 
-log = logging.getLogger("formcheck.web")
+log = logging.getLogger("formcheck.web")  # configured by `web.logs.configure` in `serve`
 POLL_S = 0.2
 
 
@@ -50,6 +51,7 @@ class Dispatcher:
             self.stop.wait(POLL_S)
 
     def _launch(self, job_id: str) -> None:
+        log.info("%s: analysis started", job_tag(job_id))
         process = self.context.Process(
             target=run_job,
             args=(job_id, str(self.data_dir), self.analyzer, os.getpid(), self.config),
@@ -65,8 +67,12 @@ class Dispatcher:
             del self.running[job_id]
             state = self.store.interrupted(job_id)  # no-op unless it died mid-analysis
             if state != "done" and process.exitcode:
-                log.warning("analysis process for job %s… exited with %s; job is now %s",
-                            job_id[:8], process.exitcode, state)
+                log.warning("%s: analysis process exited with %s (a crash); job is now %s",
+                            job_tag(job_id), process.exitcode, state)
+            else:
+                job = self.store.get(job_id)
+                log.info("%s: %s", job_tag(job_id),
+                         "refused or failed" if job is not None and job.error else "done")
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop dispatching and stop the running analyses (they are queued on next start)."""
