@@ -28,23 +28,19 @@ def prepare_output_dir(out_dir: Path, marker: str, names: tuple[str, ...]) -> No
     """Create the folder; refuse if it is a file, if its `marker` file was not written by
     formcheck, or (no marker yet) if any of our `names` is already taken."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir} exists and is not a folder.",
-                          "Choose another --out folder.")
+        raise OutputError.coded("out_not_a_folder", path=str(out_dir))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"Cannot create {out_dir} ({exc.strerror}).",
-                          "Choose a folder you can write to with --out.") from exc
+        raise OutputError.coded("out_cannot_create", path=str(out_dir),
+                                detail=str(exc.strerror)) from exc
     existing = out_dir / marker
     if existing.exists() and '"tool_version"' not in existing.read_text(errors="ignore")[:4000]:
-        raise OutputError(f"{existing} exists and was not written by formcheck.",
-                          "Choose another --out folder; formcheck never overwrites your files.")
+        raise OutputError.coded("out_foreign_file", path=str(existing))
     if not existing.exists():  # not a formcheck folder: none of our names may be taken
         for name in names:
             if name != marker and (out_dir / name).exists():
-                raise OutputError(f"{out_dir / name} exists and was not written by formcheck.",
-                                  "Choose another --out folder; formcheck never overwrites "
-                                  "your files.")
+                raise OutputError.coded("out_foreign_file", path=str(out_dir / name))
 
 
 def make_ordinary(path: Path) -> None:
