@@ -28,7 +28,7 @@ from formcheck import __version__
 from formcheck.config import Config
 from formcheck.errors import FormcheckError, exit_code
 from formcheck.pose.mediapipe.models import REGISTRY as MODEL_REGISTRY
-from formcheck.texts import Lang, ui_text
+from formcheck.texts import Lang, cli_text, error_text, ui_text
 
 # Plain help (no rich markup): flags read "--overlay / --no-overlay" without a <bool>, and
 # text such as "[pose] model" is shown as written.
@@ -76,9 +76,13 @@ def _model(model: ModelChoice | None, config: Config) -> str:
 
 
 class FramesPerSecond(ProgressColumn):
+    def __init__(self, lang: Lang = "en") -> None:
+        super().__init__()
+        self.unit = cli_text("frames_per_s", lang)
+
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:5.1f} frames/s" if speed else "  …  frames/s", style="cyan")
+        return Text(f"{speed:5.1f} {self.unit}" if speed else f"  …  {self.unit}", style="cyan")
 
 
 def _fail(exc: FormcheckError, lang: Lang = "en") -> None:
@@ -98,14 +102,15 @@ def _run_guarded(fn, *args, error_lang: Lang = "en", **kwargs):  # noqa: ANN001,
     except FormcheckError as exc:
         _fail(exc, error_lang)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/]")
+        console.print(f"[yellow]{cli_text('interrupted', error_lang)}[/]")
         raise typer.Exit(130) from None
     except Exception as exc:
         if os.environ.get("FORMCHECK_DEBUG"):
             raise
-        console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
-                      "  → This is a bug in formcheck. Re-run with FORMCHECK_DEBUG=1 for details "
-                      "and report it with the command you ran.")
+        params = {"type": type(exc).__name__, "detail": str(exc)}
+        console.print(f"[bold red]{cli_text('internal_error', error_lang)}:[/] "
+                      f"{error_text('internal_error', 'message', error_lang, params)}\n"
+                      f"  → {error_text('internal_error', 'hint', error_lang, params)}")
         raise typer.Exit(INTERNAL_ERROR_EXIT) from None
 
 
@@ -150,7 +155,7 @@ def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm:
                              view=None if view is ViewChoice.auto else View(view.value),
                              workers=workers or os.cpu_count() or 1, config=settings)
     with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
-                  FramesPerSecond(), TimeRemainingColumn(), console=console,
+                  FramesPerSecond(lang.value), TimeRemainingColumn(), console=console,
                   transient=True) as progress:
         task = progress.add_task(ui_text("cli_pose", lang.value), total=None)
 
@@ -190,7 +195,7 @@ def _load_or_analyze(arg: str, model: ModelChoice | None, lang: LangChoice,  # n
         return load_analysis(Path(arg))
     path = resolve_video_argument(arg)
     with Progress(TextColumn(f"[bold]{path.name}[/]"), BarColumn(), MofNCompleteColumn(),
-                  FramesPerSecond(), console=console, transient=True) as progress:
+                  FramesPerSecond(lang.value), console=console, transient=True) as progress:
         task = progress.add_task("pose", total=None)
         settings = settings or Config()
         return analyze_video(path, AnalyzeOptions(model=_model(model, settings),
@@ -212,8 +217,9 @@ def _compare(early: str, late: str, out: Path | None, model: ModelChoice | None,
     a = _load_or_analyze(early, model, lang, settings)
     b = _load_or_analyze(late, model, lang, settings)
     if a.view != b.view:
-        raise InputError(f"The clips were filmed from different views ({a.view} vs {b.view}).",
-                         "Compare clips filmed from the same side.")
+        raise InputError.coded("compare_views_differ",
+                               a={"en": a.view, "ja": view_text(a.view, "ja")},
+                               b={"en": b.view, "ja": view_text(b.view, "ja")})
     result = compare_analyses(a, b, settings.findings.min_strides)
     table = Table(title=f"{Path(a.video.path).name} → {Path(b.video.path).name} "
                         f"({view_text(a.view, lang.value)})")

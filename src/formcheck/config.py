@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.errors import InputError
+from formcheck.texts import LANGS, error_list, error_term
 
 
 def _opt(default: Any, why: str, **extra: Any) -> Any:  # noqa: ANN401 (any field type)
@@ -272,12 +273,14 @@ def example_toml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _type_name(hint: Any) -> str:  # noqa: ANN401
+def _type_name(hint: Any) -> dict[str, str]:  # noqa: ANN401
+    """What a value must be ("a number"), in every language, for an error message."""
     if typing.get_origin(hint) is tuple:
         args = typing.get_args(hint)
-        return f"a list of {len(args)} {_type_name(args[0])}s"
-    return {bool: "true or false", int: "a whole number", float: "a number",
-            str: "a quoted text"}.get(hint, str(hint))
+        item = _type_name(args[0])
+        return {lang: error_term("type_list", n=len(args), item=item[lang])[lang] for lang in item}
+    name = {bool: "bool", int: "int", float: "float", str: "str"}.get(hint)
+    return error_term(f"type_{name}") if name else {lang: str(hint) for lang in LANGS}
 
 
 def _convert(value: Any, hint: Any) -> Any:  # noqa: ANN401
@@ -301,44 +304,37 @@ def _convert(value: Any, hint: Any) -> Any:  # noqa: ANN401
     raise ValueError
 
 
-def _hint_for(path: str) -> str:
-    return (f"Fix {path}: `formcheck config` prints every section and key with its default "
-            "and the reason for it.")
-
-
 def config_from_dict(data: dict[str, Any], source: str = "the configuration") -> Config:
     """A Config from parsed TOML; keys not given keep their defaults. Raises InputError."""
     sections = _sections()
     values: dict[str, Any] = {}
     for section, table in data.items():
         if section not in sections:
-            raise InputError(f"{source}: unknown section [{section}].",
-                             f"Known sections: {', '.join(f'[{s}]' for s in sections)}. "
-                             + _hint_for(source))
+            raise InputError.coded("config_unknown_section", source=source, section=section,
+                                   sections=error_list(f"[{s}]" for s in sections))
         if not isinstance(table, dict):
-            raise InputError(f"{source}: `{section}` must be a section ([{section}] on its own "
-                             "line, then its keys).", _hint_for(source))
+            raise InputError.coded("config_not_a_section", source=source, section=section)
         cls = sections[section]
         hints = typing.get_type_hints(cls)
         known = {f.name: f for f in fields(cls)}
         kwargs = {}
         for key, value in table.items():
             if key not in known:
-                raise InputError(f"{source}: unknown key `{key}` in [{section}].",
-                                 f"Known keys in [{section}]: {', '.join(known)}. "
-                                 + _hint_for(source))
+                raise InputError.coded("config_unknown_key", source=source, section=section,
+                                       key=key, keys=error_list(known))
             spec = known[key]
             try:
                 converted = _convert(value, hints[key])
             except ValueError:
-                raise InputError(f"{source}: [{section}] {key} = {_toml_value(value)} must be "
-                                 f"{_type_name(hints[key])}.",
-                                 f"The default is {key} = {_toml_value(spec.default)}. "
-                                 + _hint_for(source)) from None
+                raise InputError.coded("config_bad_type", source=source, section=section,
+                                       key=key, value=_toml_value(value),
+                                       type=_type_name(hints[key]),
+                                       default=_toml_value(spec.default)) from None
             choices = spec.metadata.get("choices")
             if choices and converted not in choices:
-                raise InputError(f"{source}: [{section}] {key} = {_toml_value(value)} is not "
-                                 f"one of {', '.join(choices)}.", _hint_for(source))
+                raise InputError.coded("config_bad_choice", source=source, section=section,
+                                       key=key, value=_toml_value(value),
+                                       choices=error_list(choices))
             kwargs[key] = converted
         values[section] = cls(**kwargs)
     return Config(**values)
@@ -351,12 +347,10 @@ def load_config(path: Path | str) -> Config:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except OSError as exc:
-        raise InputError(f"Cannot read the configuration file {path}: "
-                         f"{exc.strerror or exc}.",
-                         "Check the path given to --config.") from None
+        raise InputError.coded("config_unreadable", path=str(path),
+                               detail=str(exc.strerror or exc)) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError, or bytes that are not UTF-8
-        raise InputError(f"{path} is not a valid TOML file: {exc}.", _hint_for(str(path))
-                         ) from None
+        raise InputError.coded("config_not_toml", source=str(path), detail=str(exc)) from None
     return config_from_dict(data, str(path))
 
 

@@ -4,18 +4,31 @@ classes to exit codes (CLI) and HTTP statuses (web) in one place."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, Self
 
-from formcheck.texts import Lang, hint_text, message_text
+from formcheck.texts import ErrorParams, Lang, error_text, hint_text, message_text
 
 
 class FormcheckError(Exception):
-    """Base class: something the user can act on. `hint` says what to do."""
+    """Base class: something the user can act on. `hint` says what to do.
+
+    Raise it with `coded(key, **params)`: the message and hint come from `data/errors.json`;
+    `message`, `hint` and `str()` are the English, `text(lang)` the chosen language.
+    """
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.key: str | None = None
+        self.params: ErrorParams = {}
+
+    @classmethod
+    def coded(cls, key: str, /, **params: float | int | str | dict[str, str]) -> Self:
+        """The error for template `key` of `data/errors.json`, filled with `params`."""
+        exc = cls(error_text(key, "message", "en", params), error_text(key, "hint", "en", params))
+        exc.key, exc.params = key, params
+        return exc
 
     @property
     def exit_code(self) -> int:
@@ -25,8 +38,12 @@ class FormcheckError(Exception):
         return f"{self.message}\n  → {self.hint}" if self.hint else self.message
 
     def text(self, lang: Lang = "en") -> str:
-        """The message for a person reading `lang` (English unless the error has templates)."""
-        return str(self)
+        """The message and hint for a person reading `lang` (English if the error has no key)."""
+        if self.key is None or lang == "en":
+            return str(self)
+        message = error_text(self.key, "message", lang, self.params)
+        hint = error_text(self.key, "hint", lang, self.params)
+        return f"{message}\n  → {hint}" if hint else message
 
 
 class InputError(FormcheckError):

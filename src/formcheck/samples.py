@@ -15,6 +15,7 @@ import platformdirs
 
 from formcheck.errors import InputError
 from formcheck.io.hashing import sha256_of
+from formcheck.texts import error_list
 
 DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
 SAMPLE_PREFIX = "sample:"
@@ -39,8 +40,7 @@ def load_manifest() -> list[Sample]:
 def get_sample(name: str) -> Sample:
     samples = {s.name: s for s in load_manifest()}
     if name not in samples:
-        raise InputError(f"There is no sample called '{name}'.",
-                         f"Samples: {', '.join(samples)} (see `formcheck samples`).")
+        raise InputError.coded("sample_unknown", name=name, names=error_list(samples))
     return samples[name]
 
 
@@ -68,11 +68,9 @@ def fetch_sample(name: str) -> Path:
         fetched = pooch.retrieve(sample.url, known_hash=f"sha256:{sample.sha256}",
                                  fname=sample.filename, path=cache_dir(), progressbar=True)
     except Exception as exc:  # any network or checksum failure
-        raise InputError(
-            f"Sample '{name}' is not on this machine and could not be downloaded "
-            f"({type(exc).__name__}).",
-            f"Download {sample.url} and set {DATA_DIR_ENV} to a folder holding "
-            f"{sample.local_name}, or put it in {cache_dir()}.") from exc
+        raise InputError.coded(
+            "sample_download_failed", name=name, detail=type(exc).__name__, url=sample.url,
+            env=DATA_DIR_ENV, filename=sample.local_name, cache=str(cache_dir())) from exc
     return Path(fetched)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -116,3 +117,38 @@ def value_text(value: float, unit: str, lang: Lang = "en", fmt: str = "g") -> st
     """A number with its unit: "12.3 deg" in English, "12.3°" in Japanese."""
     sep = " " if lang == "en" else ""
     return f"{value:{fmt}}{sep}{unit_text(unit, lang)}"
+
+
+# Errors: `data/errors.json` holds a message and a hint template per key in each language. A
+# parameter is a plain value (a path, FFmpeg's own words: the same in every language) or
+# {"en": ..., "ja": ...} when it is itself a phrase to translate.
+ErrorParams = dict[str, float | int | str | dict[str, str]]
+
+
+@cache
+def _errors() -> dict[str, dict]:
+    return json.loads(resources.files("formcheck").joinpath("data/errors.json").read_text("utf-8"))
+
+
+def error_text(key: str, part: Literal["message", "hint"], lang: Lang = "en",
+               params: Mapping[str, float | int | str | dict[str, str]] | None = None) -> str:
+    """An error's message or hint from its key and parameters."""
+    template = _errors()["errors"][key][part][lang]
+    return template.format(**{k: v[lang] if isinstance(v, dict) else v
+                              for k, v in (params or {}).items()})
+
+
+def error_term(key: str, **params: float | int | str) -> dict[str, str]:
+    """A phrase an error inserts (a type name), in every language, for an error parameter."""
+    return {lang: text.format(**params) for lang, text in _errors()["terms"][key].items()}
+
+
+def cli_text(key: str, lang: Lang = "en") -> str:
+    """A word the command line prints around errors and progress."""
+    return _errors()["cli"][key][lang]
+
+
+def error_list(items: Iterable[object]) -> dict[str, str]:
+    """Items run together for an error parameter: "a, b" in English, "a、b" in Japanese."""
+    texts = [str(item) for item in items]
+    return {"en": ", ".join(texts), "ja": "、".join(texts)}

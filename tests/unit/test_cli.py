@@ -102,3 +102,32 @@ def test_batch_exit_code_says_when_clips_failed(tmp_path: Path) -> None:
     again = runner.invoke(app, ["batch", str(clips), "--out", str(out), "--workers", "1"])
     assert again.exit_code == 6, again.output
     assert "1 failed in this batch folder so far" in " ".join(again.output.split())
+
+
+def test_missing_video_in_japanese_same_exit_code(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(tmp_path / "missing.mp4"),
+                                 "--out", str(tmp_path / "out"), "--lang", "ja"])
+    assert result.exit_code == 2
+    output = "".join(result.output.split())
+    assert "ファイルが見つかりません" in output and "パスとファイル名を確認してください" in output
+    assert "no such file" not in result.output
+
+
+def test_interrupt_and_internal_error_in_japanese(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import formcheck.cli as cli
+
+    video = str(tmp_path / "clip.mp4")
+    for error, code, words in ((KeyboardInterrupt(), 130, "中断しました"),
+                               (RuntimeError("boom"), 70, "内部エラー")):
+        def fail(*args: object, error: BaseException = error, **kwargs: object) -> None:
+            raise error
+
+        monkeypatch.setattr(cli, "_analyze", fail)
+        monkeypatch.delenv("FORMCHECK_DEBUG", raising=False)
+        result = runner.invoke(app, ["analyze", video, "--lang", "ja"])
+        assert result.exit_code == code
+        assert words in result.output
+        english = runner.invoke(app, ["analyze", video])
+        assert english.exit_code == code
+    assert "RuntimeError: boom" in english.output and "This is a bug in formcheck" in english.output

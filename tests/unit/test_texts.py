@@ -38,7 +38,8 @@ from formcheck.texts import HINT_ORDER  # noqa: E402
 SRC = Path(formcheck.__file__).parent
 # Latin words a Japanese sentence may keep: units, names of studies, tools and file formats
 ALLOWED_LATIN = {"fps", "px", "ms", "cm", "Dingenen", "Souza", "Bramah", "formcheck", "compare",
-                 "IQR", "MP4", "MOV", "M4V", "AVI", "MKV", "WebM", "MB", "CI"}
+                 "IQR", "MP4", "MOV", "M4V", "AVI", "MKV", "WebM", "MB", "CI", "TOML", "CSV",
+                 "Ray", "sha256", "true", "false"}
 
 
 def _data(name: str) -> dict:
@@ -52,8 +53,12 @@ def _fields(template: str) -> set[str]:
 
 def _sections() -> dict[str, dict[str, dict[str, str]]]:
     notes = _data("notes.json")
+    errors = _data("errors.json")
     return {"notes": notes["notes"], "hints": notes["hints"], "messages": notes["messages"],
-            "terms": notes["terms"], "ui": _data("ui.json")}
+            "terms": notes["terms"], "ui": _data("ui.json"),
+            "error messages": {k: e["message"] for k, e in errors["errors"].items()},
+            "error hints": {k: e["hint"] for k, e in errors["errors"].items()},
+            "error terms": errors["terms"], "cli": errors["cli"]}
 
 
 def test_every_text_has_both_languages_with_the_same_placeholders() -> None:
@@ -169,3 +174,53 @@ def test_units_views_and_severities_have_texts() -> None:
         assert view_text(view.value, "ja") != view.value
     for severity in get_args(Severity):
         assert severity_text(severity, "ja")
+
+
+def _coded_calls() -> list[tuple[str, str, set[str]]]:
+    """Every error raised by key: `X.coded("key", **params)` and `hold_folder_lock(path,
+    "key", **params)`, as (where, key, parameter names)."""
+    found = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "coded":
+                key_arg = node.args[0]
+            elif isinstance(node.func, ast.Name) and node.func.id == "hold_folder_lock":
+                key_arg = node.args[1]
+            else:
+                continue
+            if isinstance(key_arg, ast.Name):
+                continue  # hold_folder_lock passing its caller's key on: callers are checked
+            keys = _constants(key_arg)
+            assert keys, f"{path.name}:{node.lineno}"
+            params = {k.arg for k in node.keywords}
+            assert None not in params, f"{path.name}:{node.lineno}"  # no **dict: checkable
+            found += [(f"{path.name}:{node.lineno}", key, params) for key in keys]
+    return found
+
+
+def test_every_error_raised_has_en_and_ja_message_and_hint_with_matching_placeholders() -> None:
+    errors = _data("errors.json")["errors"]
+    calls = _coded_calls()
+    assert len(calls) >= 38  # the scan found the package's errors (38 raise sites today)
+    for where, key, params in calls:
+        assert key in errors, (where, key)
+        for part in ("message", "hint"):
+            entry = errors[key][part]
+            assert set(entry) == set(LANGS), (where, key, part)
+            assert all(entry[lang].strip() for lang in LANGS), (where, key, part)
+            assert _fields(entry["ja"]) == _fields(entry["en"]), (where, key, part)
+        used = _fields(errors[key]["message"]["en"]) | _fields(errors[key]["hint"]["en"])
+        assert used == params, (where, key, params)
+    unused = set(errors) - {key for _, key, _ in calls} - {"internal_error"}
+    assert not unused, unused
+
+
+def test_error_text_renders_each_language_and_translated_parameters() -> None:
+    from formcheck.texts import error_list, error_text
+
+    params = {"path": "a.mp4", "suffix": ".gif", "suffixes": error_list([".mp4", ".mov"])}
+    assert error_text("video_bad_suffix", "hint", "en", params) == "Use one of .mp4, .mov."
+    assert ".mp4、.mov" in error_text("video_bad_suffix", "hint", "ja", params)
+    assert error_text("video_bad_suffix", "message", "ja", params).startswith("a.mp4：")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from formcheck.errors import InputError
 from formcheck.io.video import VIDEO_SUFFIXES
+from formcheck.texts import error_list
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,7 @@ def _expand(argument: str) -> list[tuple[Path, Path]]:
         return [(path, path.parent)]
     matches = sorted(glob.glob(str(path), recursive=True))
     if not matches:
-        raise InputError(f"{argument}: no such file, folder or matching clips.",
-                         "Give video files, folders or a quoted glob such as 'season/**/*.mp4'.")
+        raise InputError.coded("batch_no_match", argument=argument)
     root = Path(glob.escape(argument).split("*")[0] or ".").parent
     return [(Path(m), root) for m in matches
             if Path(m).is_file() and Path(m).suffix.lower() in VIDEO_SUFFIXES]
@@ -55,8 +55,8 @@ def read_meta(path: Path) -> dict[str, tuple[str, str]]:
         reader = csv.DictReader(fh)
         missing = {"path", "athlete", "session"} - set(reader.fieldnames or [])
         if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(sorted(missing))}.",
-                             "The CSV needs the columns path, athlete, session.")
+            raise InputError.coded("batch_meta_columns", path=str(path),
+                                   columns=error_list(sorted(missing)))
         for row in reader:
             clip = Path(row["path"])
             clip = clip if clip.is_absolute() else (path.parent / clip)

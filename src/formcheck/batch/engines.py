@@ -49,8 +49,7 @@ class RayEngine:
         try:
             import ray
         except ImportError as exc:
-            raise FormcheckError("Ray is not installed.",
-                                 "pip install 'formcheck[ray]' (or use --engine local).") from exc
+            raise FormcheckError.coded("ray_missing") from exc
         self.ray = ray
         self.started_here = not ray.is_initialized()
         if self.started_here:

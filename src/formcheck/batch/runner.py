@@ -61,9 +61,7 @@ def _safe(name: str) -> str:
 
 
 def _lock(out_dir: Path):  # noqa: ANN202
-    return hold_folder_lock(out_dir / LOCK_NAME,
-                            f"Another formcheck batch is already writing to {out_dir}.",
-                            "Wait for it to finish, or use another --out folder.")
+    return hold_folder_lock(out_dir / LOCK_NAME, "batch_busy", path=str(out_dir))
 
 
 def run_batch(inputs: list[str], out_dir: Path, options: BatchOptions | None = None,

@@ -30,8 +30,8 @@ def prepare_output_dir(out_dir: Path, marker: str, names: tuple[str, ...]) -> No
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"Cannot create {out_dir} ({exc.strerror}).",
-                          "Choose a folder you can write to with --out.") from exc
+        raise OutputError.coded("out_cannot_create", path=str(out_dir),
+                                detail=str(exc.strerror)) from exc
 
 
 def check_output_dir(out_dir: Path, marker: str, names: tuple[str, ...]) -> None:
@@ -39,24 +39,19 @@ def check_output_dir(out_dir: Path, marker: str, names: tuple[str, ...]) -> None
     file, that cannot be written (or created), whose `marker` file was not written by
     formcheck, or (no marker yet) where any of our `names` is already taken."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir} exists and is not a folder.",
-                          "Choose another --out folder.")
+        raise OutputError.coded("out_not_a_folder", path=str(out_dir))
     writable_here = out_dir if out_dir.exists() else _nearest_existing(out_dir)
     if not writable_here.is_dir() or not os.access(writable_here, os.W_OK | os.X_OK):
-        raise OutputError(f"Cannot write results to {out_dir}: no permission to write in "
-                          f"{writable_here}.", "Choose a folder you can write to with --out.")
+        raise OutputError.coded("out_not_writable", path=str(out_dir), where=str(writable_here))
     if not out_dir.exists():
         return
     existing = out_dir / marker
     if existing.exists() and '"tool_version"' not in existing.read_text(errors="ignore")[:4000]:
-        raise OutputError(f"{existing} exists and was not written by formcheck.",
-                          "Choose another --out folder; formcheck never overwrites your files.")
+        raise OutputError.coded("out_foreign_file", path=str(existing))
     if not existing.exists():  # not a formcheck folder: none of our names may be taken
         for name in names:
             if name != marker and (out_dir / name).exists():
-                raise OutputError(f"{out_dir / name} exists and was not written by formcheck.",
-                                  "Choose another --out folder; formcheck never overwrites "
-                                  "your files.")
+                raise OutputError.coded("out_foreign_file", path=str(out_dir / name))
 
 
 def _nearest_existing(path: Path) -> Path:

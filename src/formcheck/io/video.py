@@ -15,6 +15,7 @@ import av
 import numpy as np
 
 from formcheck.errors import InputError
+from formcheck.texts import error_list
 from formcheck.track import VideoInfo
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
@@ -29,20 +30,16 @@ class Frame:
 
 def _check_path(path: Path) -> None:
     if not path.exists():
-        raise InputError(f"{path}: no such file.", "Check the path and the file name.")
+        raise InputError.coded("video_missing", path=str(path))
     if path.is_dir():
-        raise InputError(f"{path} is a folder, not a video.",
-                         "Give one video file (use `formcheck batch` for folders).")
+        raise InputError.coded("video_is_folder", path=str(path))
     if path.suffix.lower() not in VIDEO_SUFFIXES:
-        raise InputError(f"{path}: '{path.suffix}' is not a supported video type.",
-                         f"Use one of {', '.join(VIDEO_SUFFIXES)}.")
+        raise InputError.coded("video_bad_suffix", path=str(path), suffix=path.suffix,
+                               suffixes=error_list(VIDEO_SUFFIXES))
     if not os.access(path, os.R_OK):
-        raise InputError(f"{path} cannot be read: permission denied.",
-                         "Give your user read permission on the file (e.g. chmod u+r), or copy "
-                         "it somewhere you can read it.")
+        raise InputError.coded("video_no_permission", path=str(path))
     if path.stat().st_size == 0:
-        raise InputError(f"{path} is empty (0 bytes).",
-                         "The copy or download did not finish; copy the video again.")
+        raise InputError.coded("video_empty", path=str(path))
 
 
 def _open(path: Path) -> av.container.InputContainer:
@@ -50,15 +47,13 @@ def _open(path: Path) -> av.container.InputContainer:
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError) as exc:
-        raise InputError(f"{path}: cannot be read as a video ({exc}).",
-                         "The file may be damaged or incomplete; try exporting it again.") from exc
+        raise InputError.coded("video_unreadable", path=str(path), detail=str(exc)) from exc
     if not container.streams.video:
         container.close()
-        raise InputError(f"{path} has no video stream.", "Give a video file, not audio or image.")
+        raise InputError.coded("video_no_stream", path=str(path))
     if container.format.name.endswith("_pipe") or container.format.name == "image2":
         container.close()
-        raise InputError(f"{path} is a still image, not a video.",
-                         "Give the video of the run (MP4 or MOV from the phone's camera).")
+        raise InputError.coded("video_still_image", path=str(path))
     return container
 
 
@@ -78,8 +73,7 @@ def probe(path: Path) -> VideoInfo:
         stream = container.streams.video[0]
         first = next(container.decode(stream), None)
         if first is None:
-            raise InputError(f"{path}: the video stream has no decodable frames.",
-                             "The file may be truncated; try exporting it again.")
+            raise InputError.coded("video_no_frames", path=str(path))
         rotation = int(getattr(first, "rotation", 0) or 0)
         width, height = stream.codec_context.width, stream.codec_context.height
         if rotation_to_upright(rotation) % 2 == 1:
@@ -93,8 +87,7 @@ def probe(path: Path) -> VideoInfo:
             duration = 0.0
         n_frames = int(stream.frames) or int(round(duration * fps))
     except av.error.FFmpegError as exc:
-        raise InputError(f"{path}: decoding failed ({exc}).",
-                         "The file may be damaged; try exporting it again.") from exc
+        raise InputError.coded("video_decode_failed", path=str(path), detail=str(exc)) from exc
     finally:
         container.close()
     return VideoInfo(path=str(path), width=width, height=height, fps=fps, n_frames=n_frames,
@@ -126,8 +119,7 @@ def presentation_times(path: Path) -> np.ndarray:
 def _time_base(stream: av.video.stream.VideoStream, path: Path) -> float:
     """Seconds per timestamp tick; a stream without one has no usable frame times."""
     if stream.time_base is None:
-        raise InputError(f"{path}: the video stream has no time base, so its frame times "
-                         "are unknown.", "Re-export the clip as MP4 or MOV from the phone.")
+        raise InputError.coded("video_no_time_base", path=str(path))
     return float(stream.time_base)
 
 
@@ -167,8 +159,8 @@ def iter_frames(path: Path, max_side: int | None = None) -> Iterator[Frame]:
             last_t = t
             yield Frame(index=index, time_s=t, rgb=rgb)
     except av.error.FFmpegError as exc:
-        raise InputError(f"{path}: decoding failed part-way ({exc}).",
-                         "The file may be truncated; try exporting it again.") from exc
+        raise InputError.coded("video_decode_failed_partway", path=str(path),
+                               detail=str(exc)) from exc
     finally:
         container.close()
 
@@ -194,7 +186,7 @@ def iter_frame_range(path: Path, times: np.ndarray, start: int, stop: int,
             yield Frame(index=index, time_s=float(times[index] - times[0]),
                         rgb=_upright_rgb(frame, max_side))
     except av.error.FFmpegError as exc:
-        raise InputError(f"{path}: decoding failed part-way ({exc}).",
-                         "The file may be truncated; try exporting it again.") from exc
+        raise InputError.coded("video_decode_failed_partway", path=str(path),
+                               detail=str(exc)) from exc
     finally:
         container.close()

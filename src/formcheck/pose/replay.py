@@ -39,8 +39,8 @@ class ReplayBackend:
                 xy, scores = data["xy"].astype(float), data["scores"].astype(float)
                 size = data["size"].astype(float)
         except (OSError, KeyError, ValueError) as exc:
-            raise InputError(f"{self.keypoints}: not a keypoint file ({exc}).",
-                             "Give an .npz with names, xy, scores and size.") from exc
+            raise InputError.coded("keypoints_unreadable", path=str(self.keypoints),
+                                   detail=str(exc)) from exc
         return ReplayDetector(names, xy / size, scores)
 
 

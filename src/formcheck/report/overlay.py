@@ -230,8 +230,7 @@ def write_overlay_video(video: Path, analysis: Analysis, track: PoseTrack, out_p
             if stream is not None:
                 out.mux(stream.encode(None))
         if stream is None:
-            raise OutputError(f"{video}: no frames could be read for the overlay video.",
-                              "The clip may have been moved or truncated.")
+            raise OutputError.coded("overlay_no_frames", path=str(video))
         make_ordinary(tmp)
         os.replace(tmp, out_path)
     except BaseException:

@@ -73,9 +73,8 @@ def new_job_id() -> str:
 
 def lock_data_dir(data_dir: Path) -> IO:
     """One server per data folder: returns the held lock (keep it open while serving)."""
-    return hold_folder_lock(data_dir / ".formcheck-serve.lock",
-                            f"Another formcheck server is already using {data_dir}.",
-                            "Stop it first, or give this one another --data folder.")
+    return hold_folder_lock(data_dir / ".formcheck-serve.lock", "server_busy",
+                            path=str(data_dir))
 
 
 class JobStore:

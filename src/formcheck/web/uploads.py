@@ -89,13 +89,20 @@ async def save_upload(upload, target_dir: Path, limit_bytes: int) -> tuple[Path,
     return final, size
 
 
+# why an upload that passed the first bytes' check still cannot be opened as a video
+UPLOAD_REASONS = {"video_no_stream": "web_err_no_video", "video_still_image": "web_err_still_image",
+                  "video_empty": "web_err_empty"}
+
+
 def check_upload(path: Path, config: QualityConfig | None = None) -> None:
     """Open the upload as a video and run the pipeline's own clip checks (frame rate,
     length) before it is queued; raise UploadRejected with the reason."""
     try:
         info = probe(path)
-    except InputError:
-        raise UploadRejected(http_status(InputError), "web_err_undecodable") from None
+    except InputError as exc:
+        # the reason in the runner's terms (never the server's storage path)
+        key = UPLOAD_REASONS.get(exc.key or "", "web_err_undecodable")
+        raise UploadRejected(http_status(InputError), key) from None
     report = QualityReport()
     check_video(info, config or QualityConfig(), report)
     if report.refusals:

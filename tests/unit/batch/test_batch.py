@@ -153,3 +153,16 @@ def test_index_speaks_the_batch_language() -> None:
     text = re.sub(r"<[^>]+>|[\w./-]+\.(mp4|html)|athlete0|formcheck", " ", html.split("<body>")[1])
     assert "分析済み 1 本" in text and "失敗" in text and "横（左側）" in text
     assert not re.findall(r"[A-Za-z]{3,}", text), re.findall(r"[A-Za-z]{3,}", text)
+
+
+def test_a_failed_clip_is_recorded_in_the_batch_language(tmp_path: Path) -> None:
+    """The ledger (and so index.html) keeps the error as the batch's language renders it."""
+    from formcheck.batch.jobs import ClipJob, process_clip
+    from formcheck.pipeline import AnalyzeOptions
+
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    for lang, words in (("ja", "は空のファイルです（0 バイト）。"), ("en", "is empty (0 bytes).")):
+        job = ClipJob(str(empty), "0" * 64, str(tmp_path / "out"), AnalyzeOptions(lang=lang))
+        outcome = process_clip(job)
+        assert not outcome.ok and words in (outcome.error or "")

@@ -319,3 +319,29 @@ def test_a_data_folder_from_the_first_release_still_opens(tmp_path: Path) -> Non
     job = JobStore(path).get("old")
     assert (job.state, job.display_name, job.stage, job.attempts) == ("done", "run.mp4",
                                                                       "queued", 0)
+
+
+def _audio_only_mp4(path: Path) -> bytes:
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("aac", rate=44100)
+        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp",
+                                           layout="mono")
+        frame.sample_rate = 44100
+        for i in range(20):
+            frame.pts = i * 1024
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path.read_bytes()
+
+
+def test_an_audio_only_upload_says_it_has_no_video(client: TestClient, tmp_path: Path) -> None:
+    response = _upload(client, _audio_only_mp4(tmp_path / "voice.mp4"), "voice.mp4")
+    assert response.status_code == 415
+    assert "no video track" in response.json()["detail"]
+    ja = _upload(client, _audio_only_mp4(tmp_path / "voice2.mp4"), "voice.mp4", lang="ja")
+    assert ja.status_code == 415 and "映像がありません" in ja.json()["detail"]

@@ -13,6 +13,7 @@ import platformdirs
 
 from formcheck.errors import ModelIntegrityError, ModelNotFoundError
 from formcheck.io.hashing import sha256_of
+from formcheck.texts import error_list
 
 MODEL_DIR_ENV = "FORMCHECK_MODEL_DIR"
 _BASE_URL = "https://storage.googleapis.com/mediapipe-models/pose_landmarker"
@@ -58,8 +59,7 @@ DEFAULT_MODEL = "full"
 
 def get_spec(name: str) -> ModelSpec:
     if name not in REGISTRY:
-        raise ModelNotFoundError(f"Unknown model '{name}'.",
-                                 f"Choose one of: {', '.join(REGISTRY)}.")
+        raise ModelNotFoundError.coded("model_unknown", name=name, names=error_list(REGISTRY))
     return REGISTRY[name]
 
 
@@ -85,10 +85,8 @@ def verify(spec: ModelSpec, path: Path) -> str:
         return "offline copy"
     if spec.official_sha256 is None and _looks_like_task_bundle(path):
         return "unverified download (no official checksum recorded)"
-    raise ModelIntegrityError(
-        f"{path} has sha256 {digest[:16]}…, which is not a known {spec.name} model.",
-        "Delete it and run `formcheck models fetch`, or point FORMCHECK_MODEL_DIR at a good copy.",
-    )
+    raise ModelIntegrityError.coded("model_bad_checksum", path=str(path), digest=digest[:16],
+                                    model=spec.name)
 
 
 def _looks_like_task_bundle(path: Path) -> bool:
@@ -122,13 +120,10 @@ def download(spec: ModelSpec, progress: bool = True) -> Path:
             fname=spec.filename, path=target, progressbar=progress,
         )
     except Exception as exc:  # network errors come in many types; all mean "not reachable"
-        raise ModelNotFoundError(
-            f"The {spec.name} pose model is not on this machine and could not be downloaded "
-            f"({type(exc).__name__}).",
-            f"Download {spec.url} on a connected machine and put {spec.filename} in one of: "
-            + ", ".join(str(d) for d in search_dirs())
-            + f" (or set {MODEL_DIR_ENV} to the folder that holds it).",
-        ) from exc
+        raise ModelNotFoundError.coded(
+            "model_download_failed", model=spec.name, detail=type(exc).__name__, url=spec.url,
+            filename=spec.filename, dirs=error_list(str(d) for d in search_dirs()),
+            env=MODEL_DIR_ENV) from exc
     path = Path(fetched)
     verify(spec, path)
     return path
@@ -139,8 +134,7 @@ def resolve_model(name_or_path: str = DEFAULT_MODEL, allow_download: bool = True
     as_path = Path(name_or_path).expanduser()
     if as_path.suffix == ".task":
         if not as_path.is_file():
-            raise ModelNotFoundError(f"Model file {as_path} does not exist.",
-                                     "Check the path, or pass a model name: lite, full, heavy.")
+            raise ModelNotFoundError.coded("model_file_missing", path=str(as_path))
         return as_path
     spec = get_spec(name_or_path)
     local = find_local(spec)
@@ -148,9 +142,7 @@ def resolve_model(name_or_path: str = DEFAULT_MODEL, allow_download: bool = True
         verify(spec, local)
         return local
     if not allow_download:
-        raise ModelNotFoundError(
-            f"The {spec.name} pose model ({spec.filename}) was not found.",
-            "Put it in one of: " + ", ".join(str(d) for d in search_dirs())
-            + f", or set {MODEL_DIR_ENV}, or run `formcheck models fetch {spec.name}`.",
-        )
+        raise ModelNotFoundError.coded(
+            "model_not_found", model=spec.name, filename=spec.filename,
+            dirs=error_list(str(d) for d in search_dirs()), env=MODEL_DIR_ENV)
     return download(spec)
