@@ -3,6 +3,7 @@ files, loading an analysis. Which files exist and how they are made: `formcheck.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -41,7 +42,10 @@ def check_output_dir(out_dir: Path, marker: str, names: tuple[str, ...]) -> None
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError.coded("out_not_a_folder", path=str(out_dir))
     writable_here = out_dir if out_dir.exists() else _nearest_existing(out_dir)
-    if not writable_here.is_dir() or not os.access(writable_here, os.W_OK | os.X_OK):
+    if not writable_here.is_dir():  # e.g. --out under a file: mkdir would fail the same way
+        raise OutputError.coded("out_cannot_create", path=str(out_dir),
+                                detail=os.strerror(errno.ENOTDIR))
+    if not os.access(writable_here, os.W_OK | os.X_OK):
         raise OutputError.coded("out_not_writable", path=str(out_dir), where=str(writable_here))
     if not out_dir.exists():
         return
