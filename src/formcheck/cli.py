@@ -286,15 +286,15 @@ def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,
                                                   lang=lang.value, config=settings))
     with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console) as progress:
-        clips_task = progress.add_task("clips", total=None)
+        clips_task = progress.add_task(ui_text("cli_batch_clips", lang.value), total=None)
         frame_tasks: dict[str, TaskID] = {}
 
         def hook(event: str, data: dict) -> None:
             if event == "start":
                 progress.update(clips_task, total=data["jobs"])
                 if data["skipped"]:
-                    console.print(f"{data['skipped']} clip(s) already analysed or failed "
-                                  "before: skipped")
+                    console.print(ui_text("cli_batch_skipped_before", lang.value).format(
+                        n=data["skipped"]))
             elif event == "frames":
                 task = frame_tasks.get(data["path"])
                 if task is None:
@@ -307,16 +307,18 @@ def _batch(inputs: list[str], out: Path, workers: int, engine: EngineChoice,
                     progress.remove_task(frame_tasks.pop(data["path"]))
                 if not data["ok"]:
                     first = (data["error"] or "").splitlines()[0]
-                    console.print(f"[yellow]failed[/] {data['path']}: {first}")
+                    console.print(f"[yellow]{ui_text('cli_batch_failed_clip', lang.value)}[/] "
+                                  f"{data['path']}: {first}")
 
         result = run_batch(inputs, out, options, meta=meta, hook=hook)
-    out_console.print(f"{result.total} clips: {result.done} analysed, {result.skipped} skipped, "
-                      f"{result.failed} failed in this run"
-                      + (f", {result.recovered} resumed after an interruption"
-                         if result.recovered else "")
-                      + f"; {result.failed_total} failed in this batch folder so far")
-    out_console.print(f"summary: {out / 'summary.csv'}, {out / 'summary.parquet'}; "
-                      f"open {out / 'index.html'}")
+    out_console.print(
+        ui_text("cli_batch_result", lang.value).format(
+            total=result.total, done=result.done, skipped=result.skipped, failed=result.failed)
+        + (ui_text("cli_batch_resumed", lang.value).format(n=result.recovered)
+           if result.recovered else "")
+        + ui_text("cli_batch_failed_total", lang.value).format(n=result.failed_total))
+    out_console.print(ui_text("cli_batch_summary", lang.value).format(
+        csv=out / "summary.csv", parquet=out / "summary.parquet", index=out / "index.html"))
     return result.failed_total
 
 

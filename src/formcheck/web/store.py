@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import IO
 
 from formcheck.io.locks import hold_folder_lock
+from formcheck.texts import LANGS, ui_text
 
 MAX_ATTEMPTS = 2
-GAVE_UP = ("The analysis of this video was interrupted {n} times (the server restarted or "
-           "ran out of memory), so it was stopped. Try a shorter clip (10–30 s of running).")
+GAVE_UP = "web_err_gave_up"  # ui text: interrupted too often, stopped
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -140,14 +140,15 @@ class JobStore:
         """A running job whose worker stopped without finishing: queue it again, or give up
         after MAX_ATTEMPTS. Returns the job's new state."""
         with self._connect() as db:
-            row = db.execute("SELECT state, attempts FROM jobs WHERE id = ?",
+            row = db.execute("SELECT state, attempts, lang FROM jobs WHERE id = ?",
                              (job_id,)).fetchone()
             if row is None or row[0] != "running":
                 return row[0] if row else "missing"
             if row[1] >= MAX_ATTEMPTS:
                 db.execute("UPDATE jobs SET state = 'failed', stage = 'failed', error = ?, "
                            "updated = ? WHERE id = ?",
-                           (GAVE_UP.format(n=row[1]), time.time(), job_id))
+                           (ui_text(GAVE_UP, row[2] if row[2] in LANGS else "en").format(
+                               n=row[1]), time.time(), job_id))
                 return "failed"
             db.execute("UPDATE jobs SET state = 'queued', stage = 'queued', frames_done = 0, "
                        "updated = ? WHERE id = ?", (time.time(), job_id))

@@ -17,6 +17,7 @@ from clips import clip_seconds
 from fastapi.testclient import TestClient
 from web_helpers import loopback_server, wait_for_job
 
+from formcheck.texts import ui_text
 from formcheck.web.app import create_app
 from formcheck.web.store import GAVE_UP, MAX_ATTEMPTS, JobStore
 
@@ -188,7 +189,7 @@ def test_a_crashing_analysis_is_retried_then_failed_and_others_go_on(
     fine = _upload(client, clip).json()
     status = wait_for_job(client, crash["id"])
     assert status["state"] == "failed"
-    assert status["error"] == GAVE_UP.format(n=MAX_ATTEMPTS)
+    assert status["error"] == ui_text(GAVE_UP, "en").format(n=MAX_ATTEMPTS)
     assert wait_for_job(client, fine["id"])["state"] == "done"
 
 
@@ -243,7 +244,8 @@ def test_interrupted_jobs_resume_after_a_restart(tmp_path: Path, clip: bytes) ->
     app = create_app(data, workers=1, analyzer=fake_analyzer)
     with TestClient(app) as client:
         assert wait_for_job(client, "abc")["state"] == "done"
-        assert wait_for_job(client, "tired")["error"] == GAVE_UP.format(n=MAX_ATTEMPTS)
+        gave_up = ui_text(GAVE_UP, "en").format(n=MAX_ATTEMPTS)
+        assert wait_for_job(client, "tired")["error"] == gave_up
     assert (data / "uploads" / "abc" / "input.mp4").read_bytes() == clip  # never lost
 
 
