@@ -131,8 +131,13 @@ def analyze(
     overlay: Annotated[bool, typer.Option(help="Also write overlay.mp4: the clip with the "
                                           "skeleton, foot strikes and measurements.")] = True,
     config: ConfigOption = None,
+    verbose: Annotated[bool, typer.Option(help="Also show MediaPipe's own log lines.")] = False,
 ) -> None:
     """Analyse one running video: foot strikes, per-stride metrics, summary."""
+    if verbose:
+        from formcheck.pose.mediapipe import show_native_logs
+
+        show_native_logs()
     _run_guarded(_analyze, video, out, model, height_cm, view, lang, workers, overlay, config,
                  error_lang=lang.value)
 

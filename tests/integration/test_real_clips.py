@@ -123,3 +123,20 @@ def test_cli_writes_the_overlay_video(model_dir: Path, data_dir: Path, tmp_path:
         # upright portrait like the phone showed it, scaled to at most 960 px
         assert (stream.width, stream.height) == (540, 960)
     assert frames == 360
+
+
+def test_mediapipe_log_lines_are_silent(model_dir: Path, data_dir: Path,
+                                         tmp_path: Path) -> None:
+    """MediaPipe's C++ lines (e.g. "DestroyAccelerator") bypass Python: a real process must
+    show none of them on stderr (`--verbose` lets them through)."""
+    import subprocess
+    import sys
+
+    clip = str(data_dir / "real" / "gaitlab_male_side_treadmill.mp4")
+    command = [sys.executable, "-c", "from formcheck.cli import app; app()", "analyze", clip,
+               "--no-overlay", "--workers", "1"]
+    quiet = subprocess.run(command + ["--out", str(tmp_path / "a")], capture_output=True,
+                           text=True, timeout=600)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "DestroyAccelerator" not in quiet.stderr and "I0000" not in quiet.stderr
+    assert quiet.stderr.strip() == ""

@@ -17,6 +17,7 @@ import numpy as np
 
 from formcheck.config import PoseConfig
 from formcheck.pose.backend import FramePose
+from formcheck.pose.mediapipe import VERBOSE_ENV
 from formcheck.pose.mediapipe.models import resolve_model
 
 
@@ -25,8 +26,11 @@ def _native_logs_silenced() -> Iterator[None]:
     """Hide MediaPipe's C++ start-up log lines (they bypass Python's logging).
 
     Only wraps model creation, the first frame and closing; errors in between still reach
-    stderr.
+    stderr. `--verbose` (FORMCHECK_VERBOSE) shows everything.
     """
+    if os.environ.get(VERBOSE_ENV):
+        yield
+        return
     try:
         saved = os.dup(2)
     except OSError:
