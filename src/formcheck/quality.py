@@ -115,6 +115,17 @@ def runner_height_px(track: PoseTrack) -> float:
     return float(np.nanmedian(height)) if np.isfinite(height).any() else 0.0
 
 
+def body_length_px(track: PoseTrack) -> float:
+    """Median nose-to-feet distance in any direction (the runner's size even when the picture
+    is rotated)."""
+    ok = track.detected
+    if not ok.any():
+        return 0.0
+    feet = np.nanmean(track.image_xy[ok][:, FEET], axis=1)
+    length = np.hypot(*(feet - track.image_xy[ok, NOSE]).T)
+    return float(np.nanmedian(length)) if np.isfinite(length).any() else 0.0
+
+
 def body_tilt_deg(track: PoseTrack) -> float:
     """Median angle of the hip→shoulder line from upright over frames with a pose (0 = upright,
     90 = lying on the side): a runner is upright, so a large angle means a rotated picture."""
@@ -149,7 +160,9 @@ def check_track(track: PoseTrack, config: QualityConfig, report: QualityReport) 
         if detected == 0:
             return
     tilt = body_tilt_deg(track)
-    if tilt > config.max_body_tilt_deg:
+    # only a body that is big enough to measure can be said to lie down (on a tiny runner
+    # MediaPipe's points do not form a body, and their "tilt" means nothing)
+    if tilt > config.max_body_tilt_deg and body_length_px(track) >= config.min_runner_px:
         report.add("runner_lying", Level.REFUSE, deg=tilt)
     size = runner_height_px(track)
     if size < 1.0:

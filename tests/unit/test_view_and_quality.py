@@ -133,3 +133,16 @@ def test_a_runner_shown_lying_down_is_refused_for_that_reason() -> None:
     check_track(lying, QualityConfig(), report)
     assert "runner_lying" in [n.code for n in report.refusals]
     assert "rotat" in report.refusals[0].text("en")
+
+
+def test_a_tiny_runner_is_not_called_lying_down() -> None:
+    """On a runner too small to measure MediaPipe's points do not form a body: their 'tilt'
+    must not be reported as a rotated picture (a distant real clip once was)."""
+    track, _ = synthetic_side_track(SyntheticRunner(duration_s=4.0))
+    centre = np.nanmean(track.image_xy, axis=(0, 1))
+    tiny = (track.image_xy[:, :, ::-1] - centre[::-1]) * 0.1 + centre
+    report = QualityReport()
+    check_track(track.with_changes("test: tiny, rotated", image_xy=tiny), QualityConfig(),
+                report)
+    assert "runner_lying" not in [n.code for n in report.notes]
+    assert "runner_small" in [n.code for n in report.refusals]
