@@ -101,7 +101,7 @@ def test_batch_with_the_real_model(model_dir: Path, data_dir: Path, tmp_path: Pa
     assert (result.done, result.failed) == (1, 1)
     ledger = Ledger(tmp_path / "out" / LEDGER_NAME)
     (failed,) = ledger.rows("failed")
-    assert "hrnet" in failed.path and "px tall" in failed.error
+    assert "hrnet" in failed.path and "too small to measure" in failed.error
     ledger.close()
     assert (tmp_path / "out" / "summary.parquet").exists()
 
