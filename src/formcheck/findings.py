@@ -120,8 +120,13 @@ def confidence(n_strides: int, visibility: float, view_confidence: float,
 
 def assess(summary: dict[str, MetricSummary], visibility: dict[str, float] | None = None,
            view_confidence: float = 1.0, config: FindingsConfig | None = None,
-           ) -> list[Finding]:
-    """`visibility`: mean MediaPipe visibility of each side's leg landmarks (0–1)."""
+           frame_ms: float | None = None) -> list[Finding]:
+    """`visibility`: mean MediaPipe visibility of each side's leg landmarks (0–1).
+
+    `frame_ms`: the clip's frame interval. Times measured between frames (contact, flight) are
+    whole frames, so a median is never known better than half a frame, however alike the
+    strides are: that floor is added to their precision.
+    """
     config = config or FindingsConfig()
     visibility = visibility or {}
     findings = []
@@ -135,6 +140,8 @@ def assess(summary: dict[str, MetricSummary], visibility: dict[str, float] | Non
                 continue
             value = round(stat.median, 2)  # judge the value the runner is shown
             precision = median_precision(stat.iqr, stat.n)
+            if precision is not None and frame_ms and definition.unit == "ms":
+                precision = max(precision, 0.5 * frame_ms)
             findings.append(Finding(
                 precision=None if precision is None else round(precision, 2),
                 borderline=near_boundary(value, precision, definition.guidance),

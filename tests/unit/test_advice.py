@@ -126,3 +126,18 @@ def test_the_advice_file_matches_its_models() -> None:
     book = advice_book()
     assert book.rules and book.drills and book.documents
     assert all(r.direction in ("high", "low") for r in book.rules)
+
+
+def test_times_in_whole_frames_are_never_more_precise_than_half_a_frame() -> None:
+    """Every stride 9 frames on the ground at 30 fps: the spread is zero, but the median
+    contact time is only known to ± half a frame (16.7 ms), not ± 0."""
+    from formcheck.findings import assess
+    from formcheck.schema import MetricSummary, Stat
+
+    stat = Stat(median=300.0, iqr=0.0, n=15)
+    summary = {"contact_time_ms": MetricSummary(left=stat, right=stat, both=stat)}
+    (left, _) = assess(summary, frame_ms=1000.0 / 30)
+    assert left.precision == 16.67
+    assert left.borderline  # 300 ms lies on the watch/flag boundary
+    (no_floor, _) = assess(summary)
+    assert no_floor.precision == 0.0
