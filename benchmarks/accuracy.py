@@ -245,9 +245,9 @@ def labelled_clip_rows(data: Path, model: str, cache: Path | None) -> list[str]:
 
 
 def precision_rows(data: Path, model: str, cache: Path | None) -> list[str]:
-    """± (95 %) on each side's median from the stride-to-stride spread, on steady clips."""
+    """± (95 %) on each side's median, as the findings state it (stride-to-stride spread;
+    whole-frame times at least half a frame), on steady clips."""
     from formcheck.errors import FormcheckError
-    from formcheck.findings import median_precision
 
     clips = [data / "real" / "gaitlab_male_side_treadmill.mp4"] + \
         sorted((data / "synthetic").glob("neutral_side_*.mp4"))
@@ -259,6 +259,8 @@ def precision_rows(data: Path, model: str, cache: Path | None) -> list[str]:
             analysis = analyze_track(pose_track(video, model, cache))
         except FormcheckError:
             continue
+        stated = {(f.metric, f.side): f.precision for f in analysis.findings
+                  if f.kind == "level"}
         cells = []
         for metric in PRECISION_METRICS:
             summary = analysis.summary.get(metric)
@@ -268,7 +270,7 @@ def precision_rows(data: Path, model: str, cache: Path | None) -> list[str]:
             parts = []
             for side in ("left", "right"):
                 st = getattr(summary, side)
-                p = median_precision(st.iqr, st.n)
+                p = stated.get((metric, side))
                 parts.append("–" if st.median is None or p is None
                              else f"{st.median:.1f} ± {p:.1f}")
             cells.append(" / ".join(parts))
