@@ -132,9 +132,7 @@ def body_tilt_deg(track: PoseTrack) -> float:
     ok = track.detected
     if not ok.any():
         return 0.0
-    shoulders = 0.5 * (track.image_xy[ok, LEFT_SHOULDER] + track.image_xy[ok, RIGHT_SHOULDER])
-    hips = 0.5 * (track.image_xy[ok, LEFT_HIP] + track.image_xy[ok, RIGHT_HIP])
-    d = shoulders - hips
+    d = (track.midpoint(LEFT_SHOULDER, RIGHT_SHOULDER) - track.midpoint(LEFT_HIP, RIGHT_HIP))[ok]
     angle = np.degrees(np.arctan2(np.abs(d[:, 0]), -d[:, 1]))
     return float(np.nanmedian(angle)) if np.isfinite(angle).any() else 0.0
 

@@ -64,18 +64,14 @@ def test_sixty_to_thirty_fps_keeps_the_findings(model_dir: Path, data_dir: Path,
     records): the same findings where neither is at a boundary within its precision, and
     the same cadence. (No real 60-fps clip is outside the reserved set; this one is
     rendered.)"""
-    from clips import reencode
+    from clips import firm_severities, reencode
 
     clip = data_dir / "synthetic" / "outdoor_side_left_neutral_60.mp4"
     at_60 = analyze_video(clip)
     at_30 = analyze_video(reencode(clip, tmp_path / "at30.mp4", crf=18,
                                    keep=lambda i: i % 2 == 0))
 
-    def severities(analysis) -> dict:  # noqa: ANN001
-        return {(f.metric, f.side): f.severity for f in analysis.findings
-                if f.kind == "level" and not f.borderline}
-
-    ours, theirs = severities(at_30), severities(at_60)
+    ours, theirs = firm_severities(at_30), firm_severities(at_60)
     shared = set(ours) & set(theirs)
     assert len(shared) >= len(theirs) - 2
     assert {k: ours[k] for k in shared} == {k: theirs[k] for k in shared}

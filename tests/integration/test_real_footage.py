@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from clips import letterbox, reencode
+from clips import firm_severities, letterbox, reencode
 
 from formcheck.pipeline import analyze_video, analyze_video_run
 from formcheck.schema import Analysis
@@ -23,12 +23,6 @@ def original(model_dir: Path, data_dir: Path) -> Analysis:
 
 def _codes(analysis: Analysis) -> set[str]:
     return {q.code for q in analysis.quality}
-
-
-def _severities(analysis: Analysis) -> dict[tuple[str, str], str]:
-    """Level findings that are not at a boundary within the clip's own precision."""
-    return {(f.metric, f.side): f.severity for f in analysis.findings
-            if f.kind == "level" and not f.borderline}
 
 
 @pytest.mark.parametrize("width, height", [(854, 480), (360, 636)])
@@ -57,7 +51,7 @@ def test_reencode_and_crop_keep_the_findings(original: Analysis, data_dir: Path,
                     crf=28 if variant == "crf28" else 18,
                     transform=crop if variant == "crop10" else None)
     analysis = analyze_video(clip)
-    ours, theirs = _severities(analysis), _severities(original)
+    ours, theirs = firm_severities(analysis), firm_severities(original)
     shared = set(ours) & set(theirs)
     assert len(shared) >= len(theirs) - 2
     assert {k: ours[k] for k in shared} == {k: theirs[k] for k in shared}

@@ -93,3 +93,10 @@ def letterbox(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
     x0 = (width - inner.shape[1]) // 2
     out[:, x0:x0 + inner.shape[1]] = inner
     return out
+
+
+def firm_severities(analysis) -> dict[tuple[str, str], str]:  # noqa: ANN001
+    """Level findings (metric, side) → severity, leaving out those at a guidance boundary
+    within the clip's own precision (there ok and watch cannot be told apart)."""
+    return {(f.metric, f.side): f.severity for f in analysis.findings
+            if f.kind == "level" and not f.borderline}
