@@ -20,7 +20,7 @@ from formcheck.config import PoseConfig
 from formcheck.io.track_store import load_track, save_track
 from formcheck.pipeline import analyze_track
 from formcheck.pose.mediapipe.landmarker import MediaPipeBackend
-from formcheck.pose.stage import estimate_pose
+from formcheck.pose.segmented import estimate_pose_segmented
 
 # our metric id → (truth key in a synthetic stride, scale to our unit, target, unit)
 STRIDE_TRUTH = {
@@ -43,7 +43,9 @@ def pose_track(video: Path, model: str, cache: Path | None):  # noqa: ANN201
     cached = cache / f"{video.stem}.{model}.npz" if cache else None
     if cached and cached.exists():
         return load_track(cached)
-    track = estimate_pose(video, MediaPipeBackend(model), PoseConfig(model=model))
+    # the track `formcheck analyze` makes: the clip's segments, as many threads as cores
+    track = estimate_pose_segmented(video, MediaPipeBackend(model), PoseConfig(model=model),
+                                    workers=os.cpu_count() or 1)
     if cached:
         save_track(track, cached)
     return track

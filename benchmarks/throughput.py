@@ -1,11 +1,23 @@
-"""Pose-stage throughput: frames/s and × real time per model, against the decode-only
-ceiling and a naive one-frame-at-a-time loop; the overlay video's own rate; peak memory of
-each run.
+"""What a runner waits for: the whole `formcheck analyze` command (defaults: overlay and report
+on) against the naive loop most peers ship, side by side in one run, with a per-stage
+breakdown; optionally a web job from upload to report on the same clip.
 
-    python benchmarks/throughput.py [--data ../shared/data] [--seconds 10]
+    python benchmarks/throughput.py [--data ../shared/data] [--seconds 10 60] [--web]
 
-Clips: a 1080p 60 fps clip made by upscaling a rendered 720p 60 fps clip (written to a temp
-folder), and the 720p original. Each measurement runs in its own process (clean peak RSS).
+Clips: the rendered 60-s runner (fatigue_side_left) cut to each `--seconds` and upscaled to
+1920×1080 at 60 fps (written to a temp folder), and the real GaitLab phone clip as filmed
+(720×1280, 30 fps, 12 s). Every program runs as its own process and is timed from start to
+exit (imports and model loading included); peak RSS is that process's.
+
+The naive loop: OpenCV decodes, converts to RGB, MediaPipe's full model in VIDEO mode, one
+frame at a time, nothing else (no overlay, no report, no analysis).
+
+Stage seconds are summed over threads (stages overlap on the two cores, so they add up to
+more than the wall time): decode = FFmpeg and scaling to the model's and the preview's size;
+model = MediaPipe (loading included); image features = back contour, waistband, ground
+motion; preview frames = JPEG of each frame for the overlay; overlay = drawing and H.264;
+report = the HTML report and its plots (on a second thread while the overlay is drawn);
+start-up and exit = the command's wall time outside its own work (interpreter, imports).
 """
 
 from __future__ import annotations
@@ -13,14 +25,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-SOURCE = "synthetic/neutral_side_left.mp4"
+SOURCE_60FPS = "synthetic/fatigue_side_left.mp4"
+REAL_30FPS = "real/gaitlab_male_side_treadmill.mp4"
+STAGES = ("decode", "model", "image features", "preview frames", "events and metrics",
+          "overlay", "report")
 
 
 def make_clip(source: Path, target: Path, size: tuple[int, int], seconds: float) -> Path:
@@ -42,98 +56,142 @@ def make_clip(source: Path, target: Path, size: tuple[int, int], seconds: float)
     return target
 
 
-def measure(mode: str, clip: str, model: str) -> dict:
-    """Run inside a child process; returns frames, seconds and peak RSS."""
-    from formcheck.io.video import iter_frames, probe
+def naive_loop(clip: str) -> None:
+    """The loop most pose tools ship (run in a child process)."""
+    import cv2
+    import mediapipe as mp
+    from mediapipe.tasks.python import vision
+    from mediapipe.tasks.python.core.base_options import BaseOptions
 
-    info = probe(Path(clip))
-    if mode == "overlay":  # the pose step first (not timed), then the overlay video alone
-        from formcheck.pipeline import AnalyzeOptions, analyze_video_run
-        from formcheck.report.overlay import write_overlay_video
+    from formcheck.pose.mediapipe.models import resolve_model
 
-        run = analyze_video_run(Path(clip), AnalyzeOptions(model=model))
-    start = time.perf_counter()
-    frames = 0
-    if mode == "overlay":
-        with tempfile.TemporaryDirectory() as tmp:
-            write_overlay_video(Path(clip), run.analysis, run.track, Path(tmp) / "overlay.mp4")
-        frames = run.track.n_frames
-    elif mode == "decode":
-        for _ in iter_frames(Path(clip)):
+    options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(resolve_model("full"))),
+        running_mode=vision.RunningMode.VIDEO)
+    with vision.PoseLandmarker.create_from_options(options) as landmarker:
+        cap = cv2.VideoCapture(clip)
+        fps = cap.get(cv2.CAP_PROP_FPS) or 30
+        frames = 0
+        while True:
+            ok, bgr = cap.read()
+            if not ok:
+                break
+            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
+                                        int(frames * 1000 / fps))
             frames += 1
-    elif mode == "naive":
-        import cv2
-        import mediapipe as mp
-        from mediapipe.tasks.python import vision
-        from mediapipe.tasks.python.core.base_options import BaseOptions
 
-        from formcheck.pose.mediapipe.models import resolve_model
 
-        options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(resolve_model(model))),
-            running_mode=vision.RunningMode.VIDEO)
-        with vision.PoseLandmarker.create_from_options(options) as landmarker:
-            cap = cv2.VideoCapture(clip)
-            fps = cap.get(cv2.CAP_PROP_FPS) or 30
-            while True:
-                ok, bgr = cap.read()
-                if not ok:
+def timed_process(command: list[str], env: dict[str, str] | None = None) -> dict:
+    """Wall seconds from start to exit and peak RSS (MB) of one child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             env={**os.environ, **(env or {})})
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{errors.decode()[-2000:]}")
+    return {"seconds": time.perf_counter() - started, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def run_formcheck(clip: Path, out: Path, workers: int | None = None) -> dict:
+    timings = out.with_suffix(".timings.json")
+    command = [sys.executable, "-m", "formcheck.cli", "analyze", str(clip), "--out", str(out)]
+    if workers:
+        command += ["--workers", str(workers)]
+    result = timed_process(command, {"FORMCHECK_TIMINGS": str(timings)})
+    result["stages"] = json.loads(timings.read_text()) if timings.exists() else {}
+    return result
+
+
+def run_web(clip: Path) -> float:
+    """Seconds from the start of the upload to the finished report, on a running server."""
+    import httpx2 as httpx
+    from web_load import free_port
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as data:
+        server = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "serve", "--port",
+                                   str(port), "--data", data, "--workers", "1"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                try:
+                    httpx.get(url + "/", timeout=1)
                     break
-                rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-                landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
-                                            int(frames * 1000 / fps))
-                frames += 1
-    else:
-        from formcheck.config import PoseConfig
-        from formcheck.pose.mediapipe.landmarker import MediaPipeBackend
-        from formcheck.pose.stage import estimate_pose
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            with httpx.Client(base_url=url, timeout=300) as client:
+                started = time.perf_counter()
+                response = client.post("/api/jobs", files={"file": (clip.name,
+                                                                     clip.read_bytes())})
+                response.raise_for_status()
+                job_id = response.json()["id"]
+                while client.get(f"/api/jobs/{job_id}").json()["state"] not in ("done",
+                                                                                "failed"):
+                    time.sleep(0.1)
+                return time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
 
-        frames = estimate_pose(Path(clip), MediaPipeBackend(model), PoseConfig(model=model),
-                               info=info).n_frames
-    seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"frames": frames, "seconds": seconds, "fps_video": info.fps, "peak_mb": peak_mb}
 
-
-def run_child(mode: str, clip: Path, model: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(clip), model],
-                         capture_output=True, text=True, check=True,
-                         env={**os.environ, "GLOG_minloglevel": "2"})
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def measure_clip(name: str, clip: Path, duration_s: float, work: Path, web: bool,
+                 one_core: bool) -> None:
+    naive = timed_process([sys.executable, __file__, "--naive", str(clip)])
+    ours = run_formcheck(clip, work / f"{name}-out")
+    rows = [("naive loop (OpenCV + MediaPipe full, 1 frame at a time)", naive),
+            ("formcheck analyze (overlay + report)", ours)]
+    if one_core:
+        rows.append(("formcheck analyze --workers 1",
+                     run_formcheck(clip, work / f"{name}-out1", workers=1)))
+    for label, r in rows:
+        print(f"| {name} | {label} | {r['seconds']:.1f} | {duration_s / r['seconds']:.2f} | "
+              f"{naive['seconds'] / r['seconds']:.2f} | {r['peak_mb']:.0f} |", flush=True)
+    if web:
+        seconds = run_web(clip)
+        print(f"| {name} | web job, upload to report (server running) | {seconds:.1f} | "
+              f"{duration_s / seconds:.2f} | {naive['seconds'] / seconds:.2f} | – |",
+              flush=True)
+    stages = ours["stages"]
+    startup = ours["seconds"] - stages.get("command", ours["seconds"])
+    parts = [f"{stage} {stages.get(stage, 0.0):.1f}" for stage in STAGES]
+    print(f"|   | stage seconds (summed over threads): {', '.join(parts)}, "
+          f"start-up and exit {startup:.1f} | | | | |", flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
                         default=Path(os.environ.get("FORMCHECK_DATA_DIR", "../shared/data")))
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--models", default="lite,full,heavy")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, nargs="+", default=[10.0],
+                        help="lengths of the 1080p 60 fps clips (≤ 60)")
+    parser.add_argument("--web", action="store_true", help="also time a web job per clip")
+    parser.add_argument("--one-core", action="store_true",
+                        help="also run formcheck with --workers 1")
+    parser.add_argument("--naive", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure(*args.child)))
+    if args.naive:
+        naive_loop(args.naive)
         return 0
+    print(f"cores: {os.cpu_count()}\n")
+    print("| clip | program | seconds | × real time | × naive loop | peak RSS (MB) |")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        source = args.data / SOURCE
-        clips = {
-            "1080p60": make_clip(source, Path(tmp) / "1080p60.mp4", (1920, 1080), args.seconds),
-            "720p60": make_clip(source, Path(tmp) / "720p60.mp4", (1280, 720), args.seconds),
-        }
-        print(f"cores: {os.cpu_count()}; clips: {args.seconds:.0f} s rendered runner\n")
-        print("| clip | pipeline | model | frames/s | × real time | peak RSS (MB) |")
-        print("|---|---|---|---|---|---|")
-        for name, clip in clips.items():
-            rows = [("decode only", "–", "decode")]
-            rows += [("naive loop (OpenCV, 1 frame at a time)", "full", "naive")]
-            rows += [("formcheck pose stage", m, "formcheck") for m in args.models.split(",")]
-            rows += [("overlay video (decode, draw, H.264 ≤ 960 px)", "–", "overlay")]
-            for label, model, mode in rows:
-                r = run_child(mode, clip, model if model != "–" else "full")
-                fps = r["frames"] / r["seconds"]
-                print(f"| {name} | {label} | {model} | {fps:.1f} | {fps / r['fps_video']:.2f} | "
-                      f"{r['peak_mb']:.0f} |", flush=True)
+        work = Path(tmp)
+        for seconds in args.seconds:
+            name = f"1080p60, {seconds:.0f} s"
+            clip = make_clip(args.data / SOURCE_60FPS, work / f"1080p60_{seconds:.0f}s.mp4",
+                             (1920, 1080), seconds)
+            measure_clip(name, clip, seconds, work, args.web, args.one_core)
+        measure_clip("720p30 real, 12 s", args.data / REAL_30FPS, 12.0, work, args.web,
+                     args.one_core)
     return 0
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
     sys.exit(main())

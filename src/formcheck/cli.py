@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -126,7 +127,7 @@ def analyze(
     view: Annotated[ViewChoice, typer.Option(help="Camera view; auto detects it.")
                     ] = ViewChoice.auto,
     lang: Annotated[LangChoice, typer.Option(help="Language of the summary.")] = LangChoice.en,
-    workers: Annotated[int, typer.Option(min=0, help="Processes for long clips (default: all "
+    workers: Annotated[int, typer.Option(min=0, help="Threads for the pose step (default: all "
                                          "cores; results are the same).")] = 0,
     overlay: Annotated[bool, typer.Option(help="Also write overlay.mp4: the clip with the "
                                           "skeleton, foot strikes and measurements.")] = True,
@@ -145,12 +146,14 @@ def analyze(
 def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm: float | None,
              view: ViewChoice, lang: LangChoice, workers: int, overlay: bool,
              config: Path | None = None) -> None:
+    from formcheck import timings
     from formcheck.outputs import check, write_outputs
     from formcheck.pipeline import AnalyzeOptions, analyze_video_run
     from formcheck.report.terminal import render_summary
     from formcheck.samples import resolve_video_argument
     from formcheck.view import View
 
+    started = time.perf_counter()
     settings = _settings(config)
     path = resolve_video_argument(video)
     out_dir = out or Path("formcheck-out") / path.stem
@@ -158,7 +161,8 @@ def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm:
     options = AnalyzeOptions(model=_model(model, settings), height_cm=height_cm,
                              lang=lang.value,
                              view=None if view is ViewChoice.auto else View(view.value),
-                             workers=workers or os.cpu_count() or 1, config=settings)
+                             workers=workers or os.cpu_count() or 1, config=settings,
+                             keep_preview=overlay)
     with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
                   FramesPerSecond(lang.value), TimeRemainingColumn(), console=console,
                   transient=True) as progress:
@@ -169,11 +173,16 @@ def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm:
 
         run = analyze_video_run(path, options, progress=on_frame)
         progress.reset(task, description=ui_text("cli_overlay", lang.value), total=None)
-        written = write_outputs(run.analysis, out_dir, video=path,
-                                track=run.track if overlay else None, progress=on_frame)
+        try:
+            written = write_outputs(run.analysis, out_dir, video=path,
+                                    track=run.track if overlay else None, progress=on_frame,
+                                    preview=run.preview)
+        finally:
+            run.close()
     analysis = run.analysis
     render_summary(analysis, out_console, lang.value)
     out_console.print(ui_text("wrote", lang.value) + " " + ", ".join(str(p) for p in written))
+    timings.write_if_asked({"command": time.perf_counter() - started})
 
 
 @app.command()

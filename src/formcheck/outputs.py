@@ -1,9 +1,9 @@
 """The files an analysis produces: one list that the CLI, batch and web app all iterate.
 
 Each `Output` names its file, its media type, whether the web app shows it inline, and its
-writer. Writers need only the `Analysis` (plus, for the overlay, the cleaned track and the
-clip), so old `analysis.json` files still render. Adding an output format = one writer and
-one entry in `OUTPUTS`.
+renderer (text) or writer (the overlay video). They need only the `Analysis` (plus, for the
+overlay, the cleaned track and the clip's frames), so old `analysis.json` files still
+render. Adding an output format = one renderer or writer and one entry in `OUTPUTS`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from formcheck.io.preview_frames import PreviewFrames
 from formcheck.io.results import atomic_write_text, check_output_dir, prepare_output_dir
 from formcheck.schema import Analysis
+from formcheck.timings import timed
 from formcheck.track import PoseTrack
 
 ProgressFn = Callable[[int, int], None]
@@ -23,28 +25,33 @@ ProgressFn = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class OutputJob:
-    """What the writers get: the analysis, where to write, and (optionally) the clip and track."""
+    """What the writers get: the analysis, where to write, and (optionally) the clip, the
+    track and the frames the pose stage kept for the overlay."""
 
     analysis: Analysis
     out_dir: Path
     video: Path
     track: PoseTrack | None = None
     progress: ProgressFn | None = None
-    written: tuple[str, ...] = ()  # names already written (the report links the overlay)
+    writing: tuple[str, ...] = ()  # names this run writes (the report links the overlay)
+    preview: PreviewFrames | None = None
 
 
 @dataclass(frozen=True)
 class Output:
+    """One file. Text outputs `render` a string (written atomically here); the overlay
+    `write`s its own file."""
+
     name: str
     media_type: str
     inline: bool  # the web app shows it in the browser; the others download
-    write: Callable[[OutputJob, Path], Path | None]  # None: skipped (e.g. no track)
+    render: Callable[[OutputJob], str] | None = None
+    write: Callable[[OutputJob, Path], Path | None] | None = None  # None: skipped (no track)
     optional: str | None = None  # the switch that can leave it out: "report" / "overlay"
 
 
-def _write_json(job: OutputJob, path: Path) -> Path:
-    atomic_write_text(path, job.analysis.model_dump_json(indent=2))
-    return path
+def _render_json(job: OutputJob) -> str:
+    return job.analysis.model_dump_json(indent=2)
 
 
 def strides_csv(analysis: Analysis) -> str:
@@ -60,9 +67,8 @@ def strides_csv(analysis: Analysis) -> str:
     return buffer.getvalue()
 
 
-def _write_csv(job: OutputJob, path: Path) -> Path:
-    atomic_write_text(path, strides_csv(job.analysis))
-    return path
+def _render_csv(job: OutputJob) -> str:
+    return strides_csv(job.analysis)
 
 
 def _write_overlay(job: OutputJob, path: Path) -> Path | None:
@@ -70,23 +76,23 @@ def _write_overlay(job: OutputJob, path: Path) -> Path | None:
         return None
     from formcheck.report.overlay import write_overlay_video
 
-    return write_overlay_video(job.video, job.analysis, job.track, path, job.progress)
+    return write_overlay_video(job.video, job.analysis, job.track, path, job.progress,
+                               job.preview)
 
 
-def _write_report(job: OutputJob, path: Path) -> Path:
+def _render_report(job: OutputJob) -> str:
     from formcheck.report.html import render_report
 
-    overlay = OVERLAY.name if OVERLAY.name in job.written else None
-    atomic_write_text(path, render_report(job.analysis,
-                                          job.video if job.video.is_file() else None,
-                                          overlay=overlay))
-    return path
+    with timed("report"):
+        return render_report(job.analysis, job.video if job.video.is_file() else None,
+                             overlay=OVERLAY.name if OVERLAY.name in job.writing else None)
 
 
-ANALYSIS_JSON = Output("analysis.json", "application/json", False, _write_json)
-STRIDES_CSV = Output("strides.csv", "text/csv", False, _write_csv)
-OVERLAY = Output("overlay.mp4", "video/mp4", True, _write_overlay, optional="overlay")
-REPORT_HTML = Output("report.html", "text/html", True, _write_report, optional="report")
+ANALYSIS_JSON = Output("analysis.json", "application/json", False, render=_render_json)
+STRIDES_CSV = Output("strides.csv", "text/csv", False, render=_render_csv)
+OVERLAY = Output("overlay.mp4", "video/mp4", True, write=_write_overlay, optional="overlay")
+REPORT_HTML = Output("report.html", "text/html", True, render=_render_report,
+                     optional="report")
 # In writing order: the report links the overlay, so the overlay comes first.
 OUTPUTS: tuple[Output, ...] = (ANALYSIS_JSON, STRIDES_CSV, OVERLAY, REPORT_HTML)
 OUTPUT_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
@@ -105,19 +111,34 @@ def check(out_dir: Path) -> None:
 
 def write_outputs(analysis: Analysis, out_dir: Path, *, video: Path | None = None,
                   track: PoseTrack | None = None, report: bool = True,
-                  progress: ProgressFn | None = None) -> list[Path]:
-    """Every output, atomically, never over a user's file. `video` is where to read frames
-    from (default: the path recorded in the analysis); without `track` there is no overlay;
-    `report=False` leaves out the HTML report."""
+                  progress: ProgressFn | None = None,
+                  preview: PreviewFrames | None = None) -> list[Path]:
+    """Every output, atomically, never over a user's file, in `OUTPUTS` order. `video` is
+    where to read frames from (default: the path recorded in the analysis) unless `preview`
+    holds them; without `track` there is no overlay; `report=False` leaves out the HTML
+    report.
+
+    One after the other: rendering the report (matplotlib, pure Python) on a thread beside
+    the overlay's drawing was measured slower than in turn (2.8 s against 2.1 s on the
+    GaitLab clip) — the two fight over Python's lock."""
+    with timed("outputs (wall)"):
+        return _write_outputs(analysis, out_dir, video, track, report, progress, preview)
+
+
+def _write_outputs(analysis: Analysis, out_dir: Path, video: Path | None,
+                   track: PoseTrack | None, report: bool, progress: ProgressFn | None,
+                   preview: PreviewFrames | None) -> list[Path]:
     prepare(out_dir)
-    video = video or Path(analysis.video.path)
+    chosen = [o for o in OUTPUTS if report or o.optional != "report"]
+    writing = tuple(o.name for o in chosen if o is not OVERLAY or track is not None)
+    job = OutputJob(analysis, out_dir, video or Path(analysis.video.path), track, progress,
+                    writing, preview)
     written: list[Path] = []
-    for output in OUTPUTS:
-        if output.optional == "report" and not report:
-            continue
-        job = OutputJob(analysis, out_dir, video, track, progress,
-                        tuple(p.name for p in written))
-        path = output.write(job, out_dir / output.name)
-        if path is not None:
+    for output in chosen:
+        path = out_dir / output.name
+        if output.render is not None:
+            atomic_write_text(path, output.render(job))
+            written.append(path)
+        elif output.write is not None and output.write(job, path) is not None:
             written.append(path)
     return written

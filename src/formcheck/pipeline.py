@@ -16,8 +16,10 @@ from formcheck.drift import drift_of
 from formcheck.events import GaitEvents
 from formcheck.families import ViewFamily, family_of
 from formcheck.findings import assess, asymmetry, guidance_text, leg_visibility
+from formcheck.io.preview_frames import PreviewFrames
 from formcheck.io.video import probe
 from formcheck.keyframes import key_frames
+from formcheck.memory import keep_frame_buffers_unpooled
 from formcheck.metrics.compute import StrideResult, build_contexts, compute_strides, summarise
 from formcheck.metrics.context import FrontalStrideContext
 from formcheck.metrics.registry import REGISTRY
@@ -29,6 +31,7 @@ from formcheck.pose.stage import ProgressFn
 from formcheck.quality import Level, QualityReport, check_gait, check_track, check_video, check_view
 from formcheck.schema import rounded
 from formcheck.texts import Lang
+from formcheck.timings import timed
 from formcheck.track import PoseTrack
 from formcheck.view import View, ViewDecision, detect_view
 
@@ -40,7 +43,8 @@ class AnalyzeOptions:
     height_cm: float | None = None
     view: View | None = None  # None = detect
     lang: Lang = "en"
-    workers: int = 1  # processes for the pose step of long clips (results do not change)
+    workers: int = 1  # threads for the pose step's segments (results do not change)
+    keep_preview: bool = False  # keep the frames at the overlay's size (`AnalysisRun.preview`)
     config: Config = field(default_factory=Config)
     backend: PoseBackend | None = None  # None: MediaPipe with `model` / `model_path`
 
@@ -50,10 +54,16 @@ class AnalyzeOptions:
 
 @dataclass(frozen=True)
 class AnalysisRun:
-    """An analysis and the cleaned pose track it was measured on (for the overlay video)."""
+    """An analysis, the cleaned pose track it was measured on and, when asked for, the
+    clip's frames at the overlay's size (for the overlay video; close it when done)."""
 
     analysis: schema.Analysis
     track: PoseTrack
+    preview: PreviewFrames | None = None
+
+    def close(self) -> None:
+        if self.preview is not None:
+            self.preview.close()
 
 
 def analyze_video(path: Path | str, options: AnalyzeOptions | None = None,
@@ -66,6 +76,7 @@ def analyze_video_run(path: Path | str, options: AnalyzeOptions | None = None,
                       progress: ProgressFn | None = None) -> AnalysisRun:
     """Like `analyze_video`, also keeping the cleaned track."""
     options = options or AnalyzeOptions()
+    keep_frame_buffers_unpooled()
     path = Path(path)
     config = options.config
     report = QualityReport()
@@ -74,10 +85,19 @@ def analyze_video_run(path: Path | str, options: AnalyzeOptions | None = None,
     report.raise_if_refused(str(path))
     pose_config = replace(config.pose, model=options.model)
     started = time.perf_counter()
-    track = estimate_pose_segmented(path, options.pose_backend(), pose_config, options.workers,
-                                    progress=progress, info=info)
-    pose_fps = track.n_frames / max(time.perf_counter() - started, 1e-9)
-    return analyze_track_run(track, options, report, pose_fps)
+    preview = PreviewFrames() if options.keep_preview else None
+    try:
+        with timed("pose stage (wall)"):
+            track = estimate_pose_segmented(path, options.pose_backend(), pose_config,
+                                            options.workers, progress=progress, info=info,
+                                            preview=preview)
+        pose_fps = track.n_frames / max(time.perf_counter() - started, 1e-9)
+        run = analyze_track_run(track, options, report, pose_fps)
+    except BaseException:
+        if preview is not None:
+            preview.close()
+        raise
+    return replace(run, preview=preview)
 
 
 def analyze_track(track: PoseTrack, options: AnalyzeOptions | None = None,
@@ -90,10 +110,14 @@ def analyze_track(track: PoseTrack, options: AnalyzeOptions | None = None,
 def analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None = None,
                       report: QualityReport | None = None,
                       pose_fps: float | None = None) -> AnalysisRun:
-    """Like `analyze_track`, also keeping the cleaned track.
+    """Like `analyze_track`, also keeping the cleaned track."""
+    with timed("events and metrics"):
+        return _analyze_track_run(track, options, report, pose_fps)
 
-    One straight line of stages; what differs between views lives in the view's family.
-    """
+
+def _analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None,
+                       report: QualityReport | None, pose_fps: float | None) -> AnalysisRun:
+    """One straight line of stages; what differs between views lives in the view's family."""
     options = options or AnalyzeOptions()
     config = options.config
     report = report or QualityReport()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 
 from formcheck.errors import InputError
@@ -26,6 +27,7 @@ class Frame:
     index: int  # 0-based, in decode order
     time_s: float  # from the container's presentation timestamp
     rgb: np.ndarray  # (H, W, 3) uint8, upright, possibly scaled down
+    preview: np.ndarray | None = None  # the same frame at the preview size, when asked for
 
 
 def _check_path(path: Path) -> None:
@@ -123,8 +125,7 @@ def _time_base(stream: av.video.stream.VideoStream, path: Path) -> float:
     return float(stream.time_base)
 
 
-def _upright_rgb(frame: av.VideoFrame, max_side: int | None) -> np.ndarray:
-    k = rotation_to_upright(getattr(frame, "rotation", 0) or 0)
+def _upright_rgb(frame: av.VideoFrame, max_side: int | None, k: int) -> np.ndarray:
     w, h = (frame.height, frame.width) if k % 2 else (frame.width, frame.height)
     sw, sh = _scaled_size(w, h, max_side)
     rw, rh = (sh, sw) if k % 2 else (sw, sh)
@@ -136,7 +137,23 @@ def _upright_rgb(frame: av.VideoFrame, max_side: int | None) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(rgb, k) if k else rgb)
 
 
-def iter_frames(path: Path, max_side: int | None = None) -> Iterator[Frame]:
+def _frame_images(frame: av.VideoFrame, max_side: int | None,
+                  preview_side: int | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The decoded frame at the model's size and, when asked for, at the preview's (scaled
+    from the first with OpenCV: one colour conversion per frame)."""
+    k = rotation_to_upright(getattr(frame, "rotation", 0) or 0)
+    rgb = _upright_rgb(frame, max_side, k)
+    if preview_side is None:
+        return rgb, None
+    h, w = rgb.shape[:2]
+    pw, ph = _scaled_size(w, h, preview_side)
+    if (pw, ph) == (w, h):
+        return rgb, rgb
+    return rgb, cv2.resize(rgb, (pw, ph), interpolation=cv2.INTER_LINEAR)
+
+
+def iter_frames(path: Path, max_side: int | None = None,
+                preview_side: int | None = None) -> Iterator[Frame]:
     """Yield upright RGB frames with container timestamps (seconds from the first frame).
 
     A frame whose timestamp does not increase (broken muxers) is given a time just after its
@@ -150,14 +167,14 @@ def iter_frames(path: Path, max_side: int | None = None) -> Iterator[Frame]:
         last_t = -np.inf
         fps = float(stream.average_rate or 30.0)
         for index, frame in enumerate(container.decode(stream)):
-            rgb = _upright_rgb(frame, max_side)
+            rgb, preview = _frame_images(frame, max_side, preview_side)
             t = float(frame.time) if frame.time is not None else index / fps
             t0 = t if t0 is None else t0
             t -= t0
             if t <= last_t:
                 t = last_t + 1e-3 / fps
             last_t = t
-            yield Frame(index=index, time_s=t, rgb=rgb)
+            yield Frame(index=index, time_s=t, rgb=rgb, preview=preview)
     except av.error.FFmpegError as exc:
         raise InputError.coded("video_decode_failed_partway", path=str(path),
                                detail=str(exc)) from exc
@@ -166,9 +183,11 @@ def iter_frames(path: Path, max_side: int | None = None) -> Iterator[Frame]:
 
 
 def iter_frame_range(path: Path, times: np.ndarray, start: int, stop: int,
-                     max_side: int | None = None) -> Iterator[Frame]:
+                     max_side: int | None = None, preview_side: int | None = None,
+                     preview_from: int = 0) -> Iterator[Frame]:
     """Frames `start` … `stop - 1` (clip-wide indices) after a seek; `times` from
-    `presentation_times`. Times are relative to the clip's first frame, as in iter_frames."""
+    `presentation_times`. Times are relative to the clip's first frame, as in iter_frames.
+    Frames from `preview_from` on also carry the preview image (`preview_side`)."""
     container = _open(path)
     try:
         stream = container.streams.video[0]
@@ -183,8 +202,10 @@ def iter_frame_range(path: Path, times: np.ndarray, start: int, stop: int,
                 continue
             if index >= stop:
                 break
-            yield Frame(index=index, time_s=float(times[index] - times[0]),
-                        rgb=_upright_rgb(frame, max_side))
+            rgb, preview = _frame_images(frame, max_side,
+                                         preview_side if index >= preview_from else None)
+            yield Frame(index=index, time_s=float(times[index] - times[0]), rgb=rgb,
+                        preview=preview)
     except av.error.FFmpegError as exc:
         raise InputError.coded("video_decode_failed_partway", path=str(path),
                                detail=str(exc)) from exc

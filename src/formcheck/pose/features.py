@@ -39,18 +39,23 @@ class FrameFeatures:
 
 
 class FeatureExtractor:
-    """Per-frame image features; keeps the previous frame for the ground motion."""
+    """Per-frame image features; keeps the previous frame for the ground motion.
+
+    The back contour is measured by the caller with `back_concavity` right after the model
+    (a backend's mask may live only until its next frame); the rest here, on another thread.
+    """
 
     def __init__(self, full_size: tuple[int, int]) -> None:
         self.full_size = np.array(full_size, dtype=float)  # (width, height) of the clip
         self._previous: np.ndarray | None = None
 
-    def measure(self, rgb: np.ndarray, pose: FramePose | None) -> FrameFeatures:
+    def measure(self, rgb: np.ndarray, pose: FramePose | None,
+                concavity: tuple[float, float] = NO_CONCAVITY) -> FrameFeatures:
         gray, _ = to_flow_gray(rgb)
         previous, self._previous = self._previous, gray
         if pose is None:
             return FrameFeatures(NO_CONCAVITY, NO_WAIST, NO_SHIFT)
-        return FrameFeatures(_concavity(pose), _waist(rgb, pose.xy),
+        return FrameFeatures(concavity, _waist(rgb, pose.xy),
                              self._ground(previous, gray, pose.xy))
 
     def _ground(self, previous: np.ndarray | None, gray: np.ndarray,
@@ -64,9 +69,9 @@ class FeatureExtractor:
         return (dx * self.full_size[0], dy * self.full_size[1])
 
 
-def _concavity(pose: FramePose) -> tuple[float, float]:
-    """Measured in the mask's own pixels (any resolution)."""
-    if pose.mask is None:
+def back_concavity(pose: FramePose | None) -> tuple[float, float]:
+    """The back contour's hollow, measured in the mask's own pixels (any resolution)."""
+    if pose is None or pose.mask is None:
         return NO_CONCAVITY
     mask_size = np.array([pose.mask.shape[1], pose.mask.shape[0]], dtype=float)
     shoulder = 0.5 * (pose.xy[LEFT_SHOULDER] + pose.xy[RIGHT_SHOULDER])

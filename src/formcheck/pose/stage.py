@@ -1,58 +1,61 @@
 """The pose stage: frames → a backend → formcheck's skeleton and image features → PoseTrack.
 
-Decoding runs in a background thread so that FFmpeg and the model overlap on two cores.
+Three threads form a pipeline, so the model never waits for the rest: one decodes (and keeps
+the overlay's preview frames), one runs the model (MediaPipe releases Python's lock), and the
+caller's measures the image features of the frame before. The model, the slowest step, has a
+core to itself; the other two share the second.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from formcheck.config import PoseConfig
+from formcheck.io.prefetch import prefetched
+from formcheck.io.preview_frames import PreviewFrames
 from formcheck.io.video import Frame, iter_frames, probe
 from formcheck.landmarks import N_LANDMARKS
-from formcheck.pose.backend import PoseBackend
-from formcheck.pose.features import FeatureExtractor
+from formcheck.pose.backend import FrameDetector, FramePose, PoseBackend
+from formcheck.pose.features import FeatureExtractor, back_concavity
+from formcheck.timings import timed
 from formcheck.track import PoseTrack, VideoInfo
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected)
 
 
-def _prefetch(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
-    """Decode ahead in a thread; re-raise decoder errors in the caller."""
-    buffer: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
+class FrameCounter:
+    """Frames done across the loops of one clip (any thread), reported as (done, total)."""
 
-    def worker() -> None:
-        try:
-            for frame in frames:
-                if stop.is_set():
-                    return
-                buffer.put(frame)
-        except BaseException as exc:  # handed over to the consumer below
-            buffer.put(exc)
-        buffer.put(done)
+    def __init__(self, progress: ProgressFn | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+        self._lock = threading.Lock()
 
-    thread = threading.Thread(target=worker, daemon=True)
-    thread.start()
-    try:
-        while (item := buffer.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                buffer.get_nowait()
-            except queue.Empty:
-                thread.join(timeout=0.05)
+    def tick(self) -> None:
+        """One more frame; the callback runs under the lock, so counts arrive in order and
+        callbacks need not be thread-safe."""
+        with self._lock:
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, max(self.total, self.done))
+
+
+def _decoded(frames: Iterator[Frame], preview: PreviewFrames | None) -> Iterator[Frame]:
+    """Frames as decoded (timed), each stored in `preview` when it carries a preview image."""
+    while True:
+        with timed("decode"):
+            frame = next(frames, None)
+        if frame is None:
+            return
+        if preview is not None and frame.preview is not None:
+            with timed("preview frames"):
+                preview.add(frame.index, frame.preview)
+        yield frame
 
 
 @dataclass
@@ -68,44 +71,58 @@ class PoseArrays:
     waist: list[tuple[float, float]] = field(default_factory=list)
     ground: list[tuple[float, float]] = field(default_factory=list)
 
-    def keep_from(self, first_index: int) -> PoseArrays:
-        """Drop frames before `first_index` (a segment's warm-up)."""
-        k = next((i for i, idx in enumerate(self.index) if idx >= first_index), len(self.index))
-        return PoseArrays(*(getattr(self, f.name)[k:] for f in fields(self)))
-
 
 NO_XY = np.full((N_LANDMARKS, 2), np.nan)
 NO_WORLD = np.full((N_LANDMARKS, 3), np.nan)
 
 
+def _detected(frames: Iterator[Frame], detector: FrameDetector
+              ) -> Iterator[tuple[Frame, FramePose | None, tuple[float, float]]]:
+    """Each frame with its pose and back contour (measured here: a mask may live only until
+    the detector's next frame; the pose handed on carries none)."""
+    last_ms = -1
+    for frame in frames:
+        ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
+        last_ms = ms
+        with timed("model"):
+            pose = detector.detect(frame.rgb, ms, frame.index)
+        with timed("image features"):
+            concavity = back_concavity(pose)
+        yield frame, None if pose is None else replace(pose, mask=None), concavity
+
+
 def detect_frames(frames: Iterator[Frame], info: VideoInfo, config: PoseConfig,
-                  backend: PoseBackend, progress: ProgressFn | None = None) -> PoseArrays:
-    """Run one backend detector and the image features over consecutive frames."""
+                  backend: PoseBackend, counter: FrameCounter | None = None,
+                  preview: PreviewFrames | None = None, keep_from: int = 0) -> PoseArrays:
+    """Run one backend detector and the image features over consecutive frames; frames
+    before `keep_from` (a segment's warm-up) only prime the tracker and are not kept."""
     out = PoseArrays()
     features = FeatureExtractor((info.width, info.height))
-    detector = backend.open(config)
-    last_ms = -1
+    with timed("model"):
+        detector = backend.open(config)
     try:
-        for frame in _prefetch(frames):
-            ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
-            last_ms = ms
-            pose = detector.detect(frame.rgb, ms, frame.index)
-            measured = features.measure(frame.rgb, pose)
-            out.index.append(frame.index)
-            out.time_s.append(frame.time_s)
-            if pose is None:
-                out.image_xy.append(NO_XY)
-                out.visibility.append(np.zeros(N_LANDMARKS))
-                out.world.append(NO_WORLD)
-            else:
-                out.image_xy.append(pose.xy * (info.width, info.height))
-                out.visibility.append(pose.visibility)
-                out.world.append(NO_WORLD if pose.world is None else pose.world)
-            out.concavity.append(measured.concavity)
-            out.waist.append(measured.waist)
-            out.ground.append(measured.ground)
-            if progress:
-                progress(frame.index + 1, info.n_frames)
+        decoded = prefetched(_decoded(frames, preview))
+        with closing(prefetched(_detected(decoded, detector))) as detected:
+            for frame, pose, concavity in detected:
+                with timed("image features"):
+                    measured = features.measure(frame.rgb, pose, concavity)
+                if frame.index < keep_from:
+                    continue
+                out.index.append(frame.index)
+                out.time_s.append(frame.time_s)
+                if pose is None:
+                    out.image_xy.append(NO_XY)
+                    out.visibility.append(np.zeros(N_LANDMARKS))
+                    out.world.append(NO_WORLD)
+                else:
+                    out.image_xy.append(pose.xy * (info.width, info.height))
+                    out.visibility.append(pose.visibility)
+                    out.world.append(NO_WORLD if pose.world is None else pose.world)
+                out.concavity.append(measured.concavity)
+                out.waist.append(measured.waist)
+                out.ground.append(measured.ground)
+                if counter:
+                    counter.tick()
     finally:
         detector.close()
     return out
@@ -128,11 +145,11 @@ def track_from_arrays(arrays: PoseArrays, info: VideoInfo, model: str,
 def estimate_pose(path: Path, backend: PoseBackend, config: PoseConfig | None = None,
                   progress: ProgressFn | None = None,
                   info: VideoInfo | None = None) -> PoseTrack:
-    """The runner's pose in every frame of `path`, in one process."""
+    """The runner's pose in every frame of `path`, in one unbroken pass on one core."""
     config = config or PoseConfig()
     info = info or probe(path)
     arrays = detect_frames(iter_frames(path, config.max_side_px), info, config, backend,
-                           progress)
+                           FrameCounter(progress, info.n_frames))
     return track_from_arrays(arrays, info, backend.name, f"pose: {backend.description}")
 
 

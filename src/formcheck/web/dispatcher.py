@@ -54,7 +54,8 @@ class Dispatcher:
         log.info("%s: analysis started", job_tag(job_id))
         process = self.context.Process(
             target=run_job,
-            args=(job_id, str(self.data_dir), self.analyzer, os.getpid(), self.config),
+            args=(job_id, str(self.data_dir), self.analyzer, os.getpid(), self.config,
+                  max(1, (os.cpu_count() or 1) // self.workers)),
             name=f"formcheck-job-{job_id[:8]}", daemon=True)
         process.start()
         self.running[job_id] = process

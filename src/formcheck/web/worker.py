@@ -37,8 +37,10 @@ def user_message(exc: FormcheckError, job: Job) -> str:
 
 
 def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None,
-            parent_pid: int | None = None, config: Config | None = None) -> str | None:
-    """Analyse the job's upload; results under data/results/<id>/. Returns an error or None."""
+            parent_pid: int | None = None, config: Config | None = None,
+            pose_threads: int = 1) -> str | None:
+    """Analyse the job's upload; results under data/results/<id>/. Returns an error or None.
+    `pose_threads`: threads for the pose step (the server's cores shared by its jobs)."""
     config = config or Config()
     if parent_pid is not None:
         threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
@@ -48,7 +50,8 @@ def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None,
         return "unknown job"
     options = AnalyzeOptions(height_cm=job.height_cm, lang=job.lang,  # type: ignore[arg-type]
                              view=View(job.view) if job.view else None,
-                             model=config.pose.model, config=config)
+                             model=config.pose.model, config=config,
+                             workers=pose_threads, keep_preview=True)
 
     def reporter(stage: str):  # noqa: ANN202
         last = 0.0
@@ -67,8 +70,12 @@ def run_job(job_id: str, data_dir: str, analyzer: Analyzer | None = None,
         analysis = run.analysis.model_copy(update={"video": run.analysis.video.model_copy(
             update={"path": job.display_name})})
         store.progress(job_id, "overlay", 0, run.track.n_frames)
-        write_outputs(analysis, Path(data_dir) / "results" / job_id, video=Path(job.input),
-                      track=run.track, progress=reporter("overlay"))
+        try:
+            write_outputs(analysis, Path(data_dir) / "results" / job_id,
+                          video=Path(job.input), track=run.track,
+                          progress=reporter("overlay"), preview=run.preview)
+        finally:
+            run.close()
     except FormcheckError as exc:
         message = user_message(exc, job)
         store.finish(job_id, message)

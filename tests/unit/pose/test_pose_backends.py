@@ -86,3 +86,30 @@ def test_a_broken_keypoint_file_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"not an npz")
     with pytest.raises(InputError, match="not a keypoint file"):
         ReplayBackend(bad).open(PoseConfig())
+
+
+def test_two_threads_give_the_one_thread_track_and_keep_every_frame_once(
+        runner_and_clip) -> None:  # noqa: ANN001
+    """The 10-s clip cut in two 5-s segments: on two threads the track is bit-identical to
+    one thread's, progress counts each kept frame once, and the overlay's preview store
+    holds every frame once, in order, at the clip's size."""
+    from formcheck.io.preview_frames import PreviewFrames
+    from formcheck.pose.segmented import estimate_pose_segmented
+
+    _, clip, keypoints = runner_and_clip
+    backend = ReplayBackend(keypoints)
+    one = estimate_pose_segmented(clip, backend, workers=1, segment_s=5.0)
+    seen: list[tuple[int, int]] = []
+    with_preview = PreviewFrames()
+    two = estimate_pose_segmented(clip, backend, workers=2, preview=with_preview,
+                                  progress=lambda done, total: seen.append((done, total)),
+                                  segment_s=5.0)
+    assert "2 segment(s)" in two.provenance[0]
+    for name in ("time_s", "image_xy", "visibility", "ground_shift", "waist_line",
+                 "back_concavity"):
+        assert np.array_equal(getattr(one, name), getattr(two, name), equal_nan=True), name
+    assert [done for done, _ in seen] == list(range(1, two.n_frames + 1))
+    assert {total for _, total in seen} == {two.n_frames}
+    assert with_preview.indices() == list(range(two.n_frames))
+    assert with_preview.get(0).shape == (360, 640, 3)
+    with_preview.close()

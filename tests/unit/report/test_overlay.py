@@ -111,3 +111,39 @@ def _panel_metric_ids(analysis) -> list[str]:  # noqa: ANN001
     from formcheck.report.overlay import PANEL_METRICS
 
     return metric_order(analysis)[:PANEL_METRICS]
+
+
+def test_overlay_drawn_from_the_kept_frames_does_not_read_the_clip_again(
+        run, tmp_path: Path) -> None:  # noqa: ANN001
+    """With the pose stage's preview frames the overlay never opens the clip (here: gone),
+    and still has every frame at their size."""
+    from formcheck.io.preview_frames import PreviewFrames
+
+    n = run.track.n_frames
+    preview = PreviewFrames()
+    for index in range(n):
+        preview.add(index, np.full((180, 320, 3), index % 200, np.uint8))
+    out = tmp_path / "out"
+    written = write_outputs(run.analysis, out, video=tmp_path / "deleted.mp4",
+                            track=run.track, preview=preview)
+    preview.close()
+    assert out / "overlay.mp4" in written
+    with av.open(str(out / "overlay.mp4")) as container:
+        frames = list(container.decode(video=0))
+    assert len(frames) == n and (frames[0].width, frames[0].height) == (320, 180)
+
+
+def test_a_failed_overlay_leaves_no_report_that_links_it(run, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """The report is written after the overlay, so a failed overlay leaves none."""
+    import formcheck.report.overlay as overlay
+
+    def broken(*args: object, **kwargs: object) -> Path:
+        raise OutputError.coded("overlay_no_frames", path="clip.mp4")
+
+    monkeypatch.setattr(overlay, "write_overlay_video", broken)
+    out = tmp_path / "out"
+    with pytest.raises(OutputError):
+        write_outputs(run.analysis, out, video=tmp_path / "clip.mp4", track=run.track)
+    assert (out / "analysis.json").is_file()
+    assert not (out / "report.html").exists() and not (out / "overlay.mp4").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,31 +21,46 @@ from formcheck.pose.backend import FramePose
 from formcheck.pose.mediapipe import VERBOSE_ENV
 from formcheck.pose.mediapipe.models import resolve_model
 
+_silence_lock = threading.Lock()
+_silence_depth = 0
+_saved_stderr: int | None = None
+
 
 @contextlib.contextmanager
 def _native_logs_silenced() -> Iterator[None]:
     """Hide MediaPipe's C++ start-up log lines (they bypass Python's logging).
 
     Only wraps model creation, the first frame and closing; errors in between still reach
-    stderr. `--verbose` (FORMCHECK_VERBOSE) shows everything.
+    stderr. `--verbose` (FORMCHECK_VERBOSE) shows everything. Several detectors may start
+    on different threads at once: the first to enter redirects file descriptor 2 and the
+    last to leave restores it.
     """
     if os.environ.get(VERBOSE_ENV):
         yield
         return
+    global _silence_depth, _saved_stderr
+    with _silence_lock:
+        if _silence_depth == 0:
+            try:
+                saved = os.dup(2)
+            except OSError:
+                saved = None
+            if saved is not None:
+                sys.stderr.flush()
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+            _saved_stderr = saved
+        _silence_depth += 1
     try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        sys.stderr.flush()
-        os.dup2(devnull, 2)
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        with _silence_lock:
+            _silence_depth -= 1
+            if _silence_depth == 0 and _saved_stderr is not None:
+                os.dup2(_saved_stderr, 2)
+                os.close(_saved_stderr)
+                _saved_stderr = None
 
 
 @dataclass(frozen=True)
