@@ -19,7 +19,6 @@ from formcheck.findings import assess, asymmetry, guidance_text, leg_visibility
 from formcheck.io.preview_frames import PreviewFrames
 from formcheck.io.video import probe
 from formcheck.keyframes import key_frames
-from formcheck.memory import keep_frame_buffers_unpooled
 from formcheck.metrics.compute import StrideResult, build_contexts, compute_strides, summarise
 from formcheck.metrics.context import FrontalStrideContext
 from formcheck.metrics.registry import REGISTRY
@@ -76,7 +75,6 @@ def analyze_video_run(path: Path | str, options: AnalyzeOptions | None = None,
                       progress: ProgressFn | None = None) -> AnalysisRun:
     """Like `analyze_video`, also keeping the cleaned track."""
     options = options or AnalyzeOptions()
-    keep_frame_buffers_unpooled()
     path = Path(path)
     config = options.config
     report = QualityReport()

@@ -26,6 +26,7 @@ from formcheck.io.preview_frames import PREVIEW_SIDE, PreviewFrames
 from formcheck.io.results import make_ordinary
 from formcheck.io.video import iter_frames
 from formcheck.landmarks import LEG, SKELETON, Side
+from formcheck.memory import TRIM_EVERY, release_freed_memory
 from formcheck.report.glyphs import draw_text, font_px, text_width
 from formcheck.report.order import metric_order
 from formcheck.schema import Analysis
@@ -249,6 +250,8 @@ def write_overlay_video(video: Path, analysis: Analysis, track: PoseTrack, out_p
                     out.mux(stream.encode(picture))
                 if progress and (index % 15 == 0 or index + 1 == n):
                     progress(index + 1, n)
+                if index % TRIM_EVERY == 0:
+                    release_freed_memory()
             if stream is not None:
                 with timed("overlay"):
                     out.mux(stream.encode(None))
