@@ -109,21 +109,14 @@ def run_formcheck(clip: Path, out: Path, workers: int | None = None) -> dict:
 def run_web(clip: Path) -> float:
     """Seconds from the start of the upload to the finished report, on a running server."""
     import httpx2 as httpx
-    from web_load import free_port
+    from web_load import free_port, start_server, wait_until_up
 
     port = free_port()
     with tempfile.TemporaryDirectory() as data:
-        server = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "serve", "--port",
-                                   str(port), "--data", data, "--workers", "1"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = start_server(port, data, 1)
         try:
             url = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    httpx.get(url + "/", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            wait_until_up(url)
             with httpx.Client(base_url=url, timeout=300) as client:
                 started = time.perf_counter()
                 response = client.post("/api/jobs", files={"file": (clip.name,

@@ -30,6 +30,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(port: int, data: str, workers: int) -> subprocess.Popen:
+    """`formcheck serve` on loopback in its own process, output discarded."""
+    return subprocess.Popen([sys.executable, "-m", "formcheck.cli", "serve", "--port",
+                             str(port), "--data", data, "--workers", str(workers)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_until_up(url: str) -> None:
+    """Poll the start page until the server answers (at most ~60 s)."""
+    for _ in range(300):
+        try:
+            httpx.get(url + "/", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+
+
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and its children (the analysis workers), in MB."""
     total = 0
@@ -50,9 +67,7 @@ def tree_rss_mb(pid: int) -> float:
 def run(clip: Path, uploads: int, workers: int) -> dict:
     port = free_port()
     with tempfile.TemporaryDirectory() as data:
-        server = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "serve", "--port",
-                                   str(port), "--data", data, "--workers", str(workers)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = start_server(port, data, workers)
         peak = 0.0
         stop = threading.Event()
 
@@ -65,12 +80,7 @@ def run(clip: Path, uploads: int, workers: int) -> dict:
         sampler = threading.Thread(target=sample)
         try:
             url = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    httpx.get(url + "/", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            wait_until_up(url)
             sampler.start()
             content = clip.read_bytes()
 
