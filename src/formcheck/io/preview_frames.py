@@ -18,6 +18,9 @@ import numpy as np
 PREVIEW_SIDE = 960  # px: the overlay video's long side; sharp on a phone, small to send
 JPEG_QUALITY = 90  # a preview: no visible loss at phone size, ~5× smaller than PNG
 IN_MEMORY_BYTES = 256 * 1024 * 1024  # beyond this the store spills to a temporary file
+# decoding straight to RGB saves a conversion (OpenCV ≥ 4.11); both OpenCV wheels may be
+# installed side by side (MediaPipe's and ours), so do not count on the newer one
+_DECODE_FLAG = getattr(cv2, "IMREAD_COLOR_RGB", cv2.IMREAD_COLOR)
 
 
 class PreviewFrames:
@@ -50,10 +53,12 @@ class PreviewFrames:
         with self._lock:
             self._file.seek(offset)
             data = self._file.read(length)
-        rgb = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR_RGB)
-        if rgb is None:  # pragma: no cover - the bytes are our own JPEG
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), _DECODE_FLAG)
+        if image is None:  # pragma: no cover - the bytes are our own JPEG
             raise ValueError(f"preview frame {index} is unreadable")
-        return np.asarray(rgb, dtype=np.uint8)
+        if _DECODE_FLAG == cv2.IMREAD_COLOR:  # an OpenCV older than 4.11 (MediaPipe's pin)
+            image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+        return np.asarray(image, dtype=np.uint8)
 
     def __iter__(self) -> Iterator[tuple[int, np.ndarray]]:
         for index in self.indices():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import cv2
 import numpy as np
 import pytest
 
@@ -22,9 +23,15 @@ def _frame(index: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("in_memory_bytes", [preview_frames.IN_MEMORY_BYTES, 1])
+@pytest.mark.parametrize("decode_flag", ["IMREAD_COLOR_RGB", "IMREAD_COLOR"])
 def test_frames_added_by_several_threads_come_back_in_order(
-        monkeypatch: pytest.MonkeyPatch, in_memory_bytes: int) -> None:
+        monkeypatch: pytest.MonkeyPatch, in_memory_bytes: int, decode_flag: str) -> None:
+    """In memory or spilled to disk, and with or without OpenCV's decode-to-RGB (older
+    OpenCV): the same pictures, in frame order, colours not swapped."""
     monkeypatch.setattr(preview_frames, "IN_MEMORY_BYTES", in_memory_bytes)
+    if not hasattr(cv2, decode_flag):
+        pytest.skip(f"this OpenCV has no {decode_flag}")
+    monkeypatch.setattr(preview_frames, "_DECODE_FLAG", getattr(cv2, decode_flag))
     store = PreviewFrames()
     halves = [list(range(10, 20)), list(range(10))]  # the later segment may finish first
     threads = [threading.Thread(target=lambda ids: [store.add(i, _frame(i)) for i in ids],
