@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.landmarks import LEFT_HIP, LEG, RIGHT_HIP, Side
+from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, LEG, RIGHT_HIP, RIGHT_SHOULDER, Side
 from formcheck.metrics.context import FrontalStrideContext
-from formcheck.metrics.geometry import joint_angle_deg
+from formcheck.metrics.geometry import flexion_deg, lean_from_vertical_deg
 from formcheck.metrics.registry import Guidance, register
 
 FRONTAL = ("frontal",)
@@ -26,16 +26,29 @@ def hip_line_deg(xy: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(d[..., 1], np.abs(d[..., 0])))
 
 
-def fppa_deg(c: FrontalStrideContext, frames: slice | int) -> np.ndarray:
-    """Frontal-plane projection angle of the stride's knee: + valgus (knee medial of the
-    hip-ankle line), − varus."""
-    hip, knee, ankle, _, _ = (c.xy[frames, i] for i in LEG[c.foot])
-    angle = 180.0 - joint_angle_deg(hip, knee, ankle)
+def fppa_series(xy: np.ndarray, foot: Side, outward: int) -> np.ndarray:
+    """Frontal-plane projection angle of `foot`'s knee in (..., 33, 2) landmarks: + valgus
+    (knee medial of the hip-ankle line), − varus. `outward`: image-x sign away from the body
+    on that side."""
+    hip, knee, ankle, _, _ = (xy[..., i, :] for i in LEG[foot])
+    angle = flexion_deg(hip, knee, ankle)
     along = (knee[..., 1] - hip[..., 1]) / np.where(ankle[..., 1] == hip[..., 1], np.nan,
                                                     ankle[..., 1] - hip[..., 1])
     line_x = hip[..., 0] + along * (ankle[..., 0] - hip[..., 0])
-    medial = -c.geometry.outward(c.foot)
-    return np.where((knee[..., 0] - line_x) * medial >= 0, angle, -angle)
+    return np.where((knee[..., 0] - line_x) * -outward >= 0, angle, -angle)
+
+
+def fppa_deg(c: FrontalStrideContext, frames: slice | int) -> np.ndarray:
+    """The stride's knee FPPA at `frames` (see `fppa_series`)."""
+    return fppa_series(c.xy[frames], c.foot, c.geometry.outward(c.foot))
+
+
+def trunk_sway_series(xy: np.ndarray, outward: int) -> np.ndarray:
+    """Per-frame hip-mid→shoulder-mid from vertical in (..., 33, 2) landmarks, + toward the
+    side whose image-x sign is `outward`."""
+    hips = 0.5 * (xy[..., LEFT_HIP, :] + xy[..., RIGHT_HIP, :])
+    shoulders = 0.5 * (xy[..., LEFT_SHOULDER, :] + xy[..., RIGHT_SHOULDER, :])
+    return lean_from_vertical_deg(hips, shoulders, outward)
 
 
 def _finite(value: float) -> float | None:
@@ -101,8 +114,7 @@ def toe_out_world_deg(c: FrontalStrideContext) -> float | None:
           "hip-mid→shoulder-mid from vertical at midstance; + = toward the stance side",
           Guidance(None, 5.0, 8.0, "document 003"), sdd=2.3)
 def lateral_trunk_sway_deg(c: FrontalStrideContext) -> float | None:
-    d = c.shoulder_mid(c.mid) - c.hip_mid(c.mid)
-    return _finite(np.degrees(np.arctan2(c.geometry.outward(c.foot) * d[0], -d[1])))
+    return _finite(float(trunk_sway_series(c.xy[c.mid], c.geometry.outward(c.foot))))
 
 
 @register("step_width_pct_pelvis", "% hip width", FRONTAL,

@@ -14,6 +14,11 @@ def joint_angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         return np.degrees(np.arccos(np.clip(dot / norm, -1.0, 1.0)))
 
 
+def flexion_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """180° − the angle a-b-c: 0 for a straight joint (knee flexion, FPPA magnitude)."""
+    return 180.0 - joint_angle_deg(a, b, c)
+
+
 def lean_from_vertical_deg(lower: np.ndarray, upper: np.ndarray, forward: int) -> np.ndarray:
     """Angle of the lower→upper segment from image vertical; + toward `forward` (±1 in x)."""
     d = upper - lower

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 from formcheck.metrics.context import StrideContext
-from formcheck.metrics.geometry import inclination_deg, joint_angle_deg, lean_from_vertical_deg
+from formcheck.metrics.geometry import flexion_deg, inclination_deg, lean_from_vertical_deg
 from formcheck.metrics.registry import Guidance, register
 
 SIDE = ("side",)
@@ -13,6 +14,21 @@ SIDE = ("side",)
 
 def _finite(value: float | np.floating | np.ndarray) -> float | None:
     return float(value) if np.isfinite(value) else None
+
+
+def trunk_lean_series(xy: np.ndarray, forward: int) -> np.ndarray:
+    """Per-frame trunk lean of (..., 33, 2) landmarks: hip-mid→shoulder-mid from vertical,
+    + toward `forward`."""
+    hips = 0.5 * (xy[..., LEFT_HIP, :] + xy[..., RIGHT_HIP, :])
+    shoulders = 0.5 * (xy[..., LEFT_SHOULDER, :] + xy[..., RIGHT_SHOULDER, :])
+    return lean_from_vertical_deg(hips, shoulders, forward)
+
+
+def hip_flexion_series(xy: np.ndarray, hip: int, knee: int, forward: int) -> np.ndarray:
+    """Per-frame hip flexion of (..., 33, 2) landmarks: the thigh (hip→knee) against the
+    trunk line, + = knee ahead of the trunk line (flexion), − = extension."""
+    thigh = lean_from_vertical_deg(xy[..., knee, :], xy[..., hip, :], -forward)
+    return thigh + trunk_lean_series(xy, forward)
 
 
 @register("overstride_pct_leg", "% leg length", SIDE,
@@ -36,7 +52,7 @@ def overstride_cm(c: StrideContext) -> float | None:
           sdd=3.8)
 def knee_flexion_ic_deg(c: StrideContext) -> float | None:
     hip, knee, ankle, _, _ = c.leg_at_contact()
-    return _finite(180.0 - joint_angle_deg(hip, knee, ankle))
+    return _finite(flexion_deg(hip, knee, ankle))
 
 
 @register("shank_angle_ic_deg", "deg", SIDE,
@@ -65,7 +81,7 @@ def foot_strike_angle_deg(c: StrideContext) -> float | None:
           Guidance(5.0, 12.0, 16.0, "document 003"),
           sdd=2.3)
 def trunk_lean_deg(c: StrideContext) -> float | None:
-    lean = lean_from_vertical_deg(c.hip_mid(c.stance), c.shoulder_mid(c.stance), c.forward)
+    lean = trunk_lean_series(c.xy[c.stance], c.forward)
     return _finite(np.nanmean(lean)) if lean.size else None
 
 
