@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, LEG, RIGHT_HIP, RIGHT_SHOULDER, Side
+from formcheck.landmarks import LEFT_HIP, LEG, RIGHT_HIP, Side
 from formcheck.metrics.context import FrontalStrideContext
-from formcheck.metrics.geometry import flexion_deg, lean_from_vertical_deg
+from formcheck.metrics.geometry import flexion_deg, trunk_tilt_deg
 from formcheck.metrics.registry import Guidance, register
 
 FRONTAL = ("frontal",)
@@ -46,9 +46,7 @@ def fppa_deg(c: FrontalStrideContext, frames: slice | int) -> np.ndarray:
 def trunk_sway_series(xy: np.ndarray, outward: int) -> np.ndarray:
     """Per-frame hip-mid→shoulder-mid from vertical in (..., 33, 2) landmarks, + toward the
     side whose image-x sign is `outward`."""
-    hips = 0.5 * (xy[..., LEFT_HIP, :] + xy[..., RIGHT_HIP, :])
-    shoulders = 0.5 * (xy[..., LEFT_SHOULDER, :] + xy[..., RIGHT_SHOULDER, :])
-    return lean_from_vertical_deg(hips, shoulders, outward)
+    return trunk_tilt_deg(xy, outward)
 
 
 def _finite(value: float) -> float | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
+
 
 def joint_angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Angle a-b-c at b in degrees, for (..., 2) arrays."""
@@ -40,3 +42,11 @@ def rotate_points(xy: np.ndarray, angle_deg: float, centre: tuple[float, float])
     rot = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])
     c = np.asarray(centre)
     return (xy - c) @ rot.T + c
+
+
+def trunk_tilt_deg(xy: np.ndarray, toward: int) -> np.ndarray:
+    """Per-frame tilt of the trunk line (hip midpoint → shoulder midpoint) from image vertical
+    in (..., 33, 2) landmarks; + toward `toward` (±1 in image x)."""
+    hips = 0.5 * (xy[..., LEFT_HIP, :] + xy[..., RIGHT_HIP, :])
+    shoulders = 0.5 * (xy[..., LEFT_SHOULDER, :] + xy[..., RIGHT_SHOULDER, :])
+    return lean_from_vertical_deg(hips, shoulders, toward)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 from formcheck.metrics.context import StrideContext
-from formcheck.metrics.geometry import flexion_deg, inclination_deg, lean_from_vertical_deg
+from formcheck.metrics.geometry import (
+    flexion_deg,
+    inclination_deg,
+    lean_from_vertical_deg,
+    trunk_tilt_deg,
+)
 from formcheck.metrics.registry import Guidance, register
 
 SIDE = ("side",)
@@ -19,9 +23,7 @@ def _finite(value: float | np.floating | np.ndarray) -> float | None:
 def trunk_lean_series(xy: np.ndarray, forward: int) -> np.ndarray:
     """Per-frame trunk lean of (..., 33, 2) landmarks: hip-mid→shoulder-mid from vertical,
     + toward `forward`."""
-    hips = 0.5 * (xy[..., LEFT_HIP, :] + xy[..., RIGHT_HIP, :])
-    shoulders = 0.5 * (xy[..., LEFT_SHOULDER, :] + xy[..., RIGHT_SHOULDER, :])
-    return lean_from_vertical_deg(hips, shoulders, forward)
+    return trunk_tilt_deg(xy, forward)
 
 
 def hip_flexion_series(xy: np.ndarray, hip: int, knee: int, forward: int) -> np.ndarray:
