@@ -174,9 +174,8 @@ def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm:
         run = analyze_video_run(path, options, progress=on_frame)
         progress.reset(task, description=ui_text("cli_overlay", lang.value), total=None)
         try:
-            written = write_outputs(run.analysis, out_dir, video=path,
-                                    track=run.track if overlay else None, progress=on_frame,
-                                    preview=run.preview)
+            written = write_outputs(run.analysis, out_dir, video=path, track=run.track,
+                                    overlay=overlay, progress=on_frame, preview=run.preview)
         finally:
             run.close()
     analysis = run.analysis

@@ -80,6 +80,28 @@ def _write_overlay(job: OutputJob, path: Path) -> Path | None:
                                job.preview)
 
 
+def _write_trc(job: OutputJob, path: Path) -> Path | None:
+    if job.track is None:
+        return None
+    from formcheck.io.opensim import trc_text
+
+    atomic_write_text(path, trc_text(job.track, metres_per_px=job.analysis.scale.metres_per_px,
+                                     file_name=path.name))
+    return path
+
+
+def _write_mot(job: OutputJob, path: Path) -> Path | None:
+    if job.track is None:
+        return None
+    from formcheck.io.opensim import joint_angle_series, mot_text
+    from formcheck.view import View
+
+    angles = joint_angle_series(job.track, View(job.analysis.view),
+                                roll_deg=job.analysis.scale.roll_deg)
+    atomic_write_text(path, mot_text(job.track.time_s, angles, name=path.stem))
+    return path
+
+
 def _render_report(job: OutputJob) -> str:
     from formcheck.report.html import render_report
 
@@ -91,10 +113,14 @@ def _render_report(job: OutputJob) -> str:
 ANALYSIS_JSON = Output("analysis.json", "application/json", False, render=_render_json)
 STRIDES_CSV = Output("strides.csv", "text/csv", False, render=_render_csv)
 OVERLAY = Output("overlay.mp4", "video/mp4", True, write=_write_overlay, optional="overlay")
+# OpenSim files (need the cleaned track): keypoints in metres when the height is known
+KEYPOINTS_TRC = Output("keypoints.trc", "text/plain", False, write=_write_trc)
+ANGLES_MOT = Output("angles.mot", "text/plain", False, write=_write_mot)
 REPORT_HTML = Output("report.html", "text/html", True, render=_render_report,
                      optional="report")
 # In writing order: the report links the overlay, so the overlay comes first.
-OUTPUTS: tuple[Output, ...] = (ANALYSIS_JSON, STRIDES_CSV, OVERLAY, REPORT_HTML)
+OUTPUTS: tuple[Output, ...] = (ANALYSIS_JSON, STRIDES_CSV, KEYPOINTS_TRC, ANGLES_MOT, OVERLAY,
+                                REPORT_HTML)
 OUTPUT_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 
 
@@ -111,26 +137,29 @@ def check(out_dir: Path) -> None:
 
 def write_outputs(analysis: Analysis, out_dir: Path, *, video: Path | None = None,
                   track: PoseTrack | None = None, report: bool = True,
-                  progress: ProgressFn | None = None,
+                  overlay: bool = True, progress: ProgressFn | None = None,
                   preview: PreviewFrames | None = None) -> list[Path]:
     """Every output, atomically, never over a user's file, in `OUTPUTS` order. `video` is
     where to read frames from (default: the path recorded in the analysis) unless `preview`
-    holds them; without `track` there is no overlay; `report=False` leaves out the HTML
-    report.
+    holds them; without `track` there is no overlay and no OpenSim files; `report=False` and
+    `overlay=False` leave out the HTML report and the overlay video.
 
     One after the other: rendering the report (matplotlib, pure Python) on a thread beside
     the overlay's drawing was measured slower than in turn (2.8 s against 2.1 s on the
     GaitLab clip) — the two fight over Python's lock."""
     with timed("outputs (wall)"):
-        return _write_outputs(analysis, out_dir, video, track, report, progress, preview)
+        return _write_outputs(analysis, out_dir, video, track, (report, overlay), progress,
+                              preview)
 
 
 def _write_outputs(analysis: Analysis, out_dir: Path, video: Path | None,
-                   track: PoseTrack | None, report: bool, progress: ProgressFn | None,
-                   preview: PreviewFrames | None) -> list[Path]:
+                   track: PoseTrack | None, wanted: tuple[bool, bool],
+                   progress: ProgressFn | None, preview: PreviewFrames | None) -> list[Path]:
     prepare(out_dir)
-    chosen = [o for o in OUTPUTS if report or o.optional != "report"]
-    writing = tuple(o.name for o in chosen if o is not OVERLAY or track is not None)
+    report, overlay = wanted
+    chosen = [o for o in OUTPUTS if (report or o.optional != "report")
+              and (overlay or o.optional != "overlay")]
+    writing = tuple(o.name for o in chosen if o.render is not None or track is not None)
     job = OutputJob(analysis, out_dir, video or Path(analysis.video.path), track, progress,
                     writing, preview)
     written: list[Path] = []

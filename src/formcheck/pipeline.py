@@ -155,7 +155,7 @@ def _analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None,
     for key, params in decision.notes:
         report.add("view", Level.WARN, key, **params)
     analysis = _assemble(cleaned, decision, events, strides, summary, report, cleaning,
-                         leg_px, roll, options, pose_fps, family)
+                         leg_px, roll, options, pose_fps, family, leg_cm)
     return AnalysisRun(analysis, cleaned)
 
 
@@ -184,7 +184,8 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
               strides: list[StrideResult], summary: dict[str, schema.MetricSummary],
               report: QualityReport,
               cleaning: CleaningReport, leg_px: float, roll: float, options: AnalyzeOptions,
-              pose_fps: float | None, family: ViewFamily) -> schema.Analysis:
+              pose_fps: float | None, family: ViewFamily,
+              leg_cm: float | None) -> schema.Analysis:
     info = track.video
     metric_info = {}
     for metric_id in summary:
@@ -223,7 +224,8 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
         metrics=metric_info,
         scale=schema.Scale(leg_length_px=round(leg_px, 2),
                            trunk_length_px=round(float(np.nanmedian(torso_length_px(track))), 2),
-                           roll_deg=round(roll, 2), height_cm=options.height_cm),
+                           roll_deg=round(roll, 2), height_cm=options.height_cm,
+                           leg_length_cm=None if leg_cm is None else round(leg_cm, 2)),
         processing=schema.Processing(model=track.model, pose_fps=rounded(pose_fps, 1),
                                      swapped_frames=cleaning.swapped_frames,
                                      filled_frames=cleaning.filled_frames,

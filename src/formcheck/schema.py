@@ -142,6 +142,14 @@ class Scale(_Model):
     roll_deg: float
     com_reference: str = "hip_midpoint"
     height_cm: float | None = None
+    leg_length_cm: float | None = None  # from the height; with leg_length_px: px → cm
+
+    @property
+    def metres_per_px(self) -> float | None:
+        """Image scale at the runner (None without the runner's height)."""
+        if self.leg_length_cm is None or self.leg_length_px <= 0:
+            return None
+        return self.leg_length_cm / 100.0 / self.leg_length_px
 
 
 class Processing(_Model):

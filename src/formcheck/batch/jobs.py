@@ -54,7 +54,8 @@ def process_clip(job: ClipJob, analyzer: Analyzer | None = None,
 
     try:
         run = analyzer(Path(job.path), job.options, report)
-        write_outputs(run.analysis, Path(job.out_dir), report=job.report)
+        write_outputs(run.analysis, Path(job.out_dir), track=run.track, report=job.report,
+                      overlay=False)
         return ClipOutcome(job.path, job.sha256, True, job.out_dir)
     except FormcheckError as exc:
         return ClipOutcome(job.path, job.sha256, False, error=exc.text(job.options.lang))

@@ -180,3 +180,32 @@ def test_frontal_angles_are_the_stride_metrics(front: bool) -> None:
         assert -sign * sway == pytest.approx(s.metrics["lateral_trunk_sway_deg"], abs=0.02)
         checked += 1
     assert checked >= 10
+
+
+def test_every_analysis_with_a_track_writes_both_files(tmp_path) -> None:  # noqa: ANN001
+    """`write_outputs` (CLI, batch, web) writes keypoints.trc and angles.mot beside the
+    analysis, with the overlay or without it; in metres once the runner's height is known,
+    at the analysis's own scale (its leg length in cm over its leg length in px)."""
+    from formcheck.config import Config
+    from formcheck.outputs import write_outputs
+    from formcheck.pipeline import AnalyzeOptions
+
+    track, _ = synthetic_side_track(SyntheticRunner(duration_s=6))
+    run = analyze_track_run(track, AnalyzeOptions(height_cm=180.0))
+    written = write_outputs(run.analysis, tmp_path / "out", track=run.track, report=False,
+                            overlay=False)
+    names = {p.name for p in written}
+    assert {"keypoints.trc", "angles.mot"} <= names and "overlay.mp4" not in names
+    meta, markers, times, xyz = read_trc((tmp_path / "out" / "keypoints.trc").read_text())
+    assert meta["Units"] == "m" and int(meta["NumFrames"]) == run.track.n_frames
+    scale = run.analysis.scale
+    assert scale.metres_per_px == pytest.approx(scale.leg_length_cm / 100 / scale.leg_length_px)
+    share = Config().metrics.leg_length_per_height
+    assert scale.leg_length_cm == pytest.approx(180.0 * share, abs=0.01)
+    hip = markers.index("left_hip")
+    assert np.allclose(xyz[:, hip, 0], run.track.image_xy[:, INDEX["left_hip"], 0]
+                       * scale.metres_per_px, atol=1e-6)
+    mot_meta, columns, _ = read_mot((tmp_path / "out" / "angles.mot").read_text())
+    assert mot_meta["inDegrees"] == "yes" and "knee_flexion_l" in columns
+    without = write_outputs(run.analysis, tmp_path / "no-track", report=False)
+    assert not {"keypoints.trc", "angles.mot"} & {p.name for p in without}
