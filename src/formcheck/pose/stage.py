@@ -145,7 +145,7 @@ def track_from_arrays(arrays: PoseArrays, info: VideoInfo, model: str,
 def estimate_pose(path: Path, backend: PoseBackend, config: PoseConfig | None = None,
                   progress: ProgressFn | None = None,
                   info: VideoInfo | None = None) -> PoseTrack:
-    """The runner's pose in every frame of `path`, in one unbroken pass on one core."""
+    """The runner's pose in every frame of `path`, in one unbroken pass (no segments)."""
     config = config or PoseConfig()
     info = info or probe(path)
     arrays = detect_frames(iter_frames(path, config.max_side_px), info, config, backend,
