@@ -185,6 +185,28 @@ def _analyze(video: str, out: Path | None, model: ModelChoice | None, height_cm:
 
 
 @app.command()
+def export(
+    results: Annotated[Path, typer.Argument(
+        metavar="RESULTS", help="A folder `formcheck analyze` wrote, or its analysis.json.")],
+    out: Annotated[Path | None, typer.Option(help="Folder for the files (default: the "
+                                             "results folder).")] = None,
+    lang: Annotated[LangChoice, typer.Option(help="Language of messages.")] = LangChoice.en,
+) -> None:
+    """Write the OpenSim files (keypoints.trc, angles.mot) of a stored analysis again."""
+    _run_guarded(_export, results, out, lang.value, error_lang=lang.value)
+
+
+def _export(results: Path, out: Path | None, lang: Lang) -> None:
+    from formcheck.io.results import load_results
+    from formcheck.outputs import write_exports
+
+    analysis, track = load_results(results)
+    out_dir = out or (results if results.is_dir() else results.parent)
+    written = write_exports(analysis, track, out_dir)
+    out_console.print(ui_text("wrote", lang) + " " + ", ".join(str(p) for p in written))
+
+
+@app.command()
 def compare(
     early: Annotated[str, typer.Argument(
         metavar="EARLY", help="Earlier clip (video, sample:NAME or its analysis.json).")],

@@ -80,6 +80,15 @@ def _write_overlay(job: OutputJob, path: Path) -> Path | None:
                                job.preview)
 
 
+def _write_track(job: OutputJob, path: Path) -> Path | None:
+    if job.track is None:
+        return None
+    from formcheck.io.track_store import save_track
+
+    save_track(job.track, path)
+    return path
+
+
 def _write_trc(job: OutputJob, path: Path) -> Path | None:
     if job.track is None:
         return None
@@ -113,14 +122,17 @@ def _render_report(job: OutputJob) -> str:
 ANALYSIS_JSON = Output("analysis.json", "application/json", False, render=_render_json)
 STRIDES_CSV = Output("strides.csv", "text/csv", False, render=_render_csv)
 OVERLAY = Output("overlay.mp4", "video/mp4", True, write=_write_overlay, optional="overlay")
-# OpenSim files (need the cleaned track): keypoints in metres when the height is known
+# The cleaned track the metrics were measured on (`formcheck export` makes the OpenSim files
+# from it again), and the OpenSim files themselves: keypoints in metres when the height is known
+TRACK_NPZ = Output("track.npz", "application/octet-stream", False, write=_write_track)
 KEYPOINTS_TRC = Output("keypoints.trc", "text/plain", False, write=_write_trc)
 ANGLES_MOT = Output("angles.mot", "text/plain", False, write=_write_mot)
 REPORT_HTML = Output("report.html", "text/html", True, render=_render_report,
                      optional="report")
 # In writing order: the report links the overlay, so the overlay comes first.
-OUTPUTS: tuple[Output, ...] = (ANALYSIS_JSON, STRIDES_CSV, KEYPOINTS_TRC, ANGLES_MOT, OVERLAY,
-                                REPORT_HTML)
+OUTPUTS: tuple[Output, ...] = (ANALYSIS_JSON, STRIDES_CSV, TRACK_NPZ, KEYPOINTS_TRC, ANGLES_MOT,
+                                OVERLAY, REPORT_HTML)
+EXPORTS: tuple[Output, ...] = (KEYPOINTS_TRC, ANGLES_MOT)  # what `formcheck export` writes
 OUTPUT_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 
 
@@ -171,3 +183,11 @@ def _write_outputs(analysis: Analysis, out_dir: Path, video: Path | None,
         elif output.write is not None and output.write(job, path) is not None:
             written.append(path)
     return written
+
+
+def write_exports(analysis: Analysis, track: PoseTrack, out_dir: Path) -> list[Path]:
+    """The OpenSim files of a stored analysis and its track, atomically, into `out_dir`."""
+    prepare(out_dir)
+    job = OutputJob(analysis, out_dir, Path(analysis.video.path), track)
+    return [path for output in EXPORTS if output.write is not None
+            and (path := output.write(job, out_dir / output.name)) is not None]

@@ -8,8 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from formcheck.errors import OutputError
+from formcheck.errors import InputError, OutputError
 from formcheck.schema import Analysis
+from formcheck.track import PoseTrack
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -75,3 +76,27 @@ def make_ordinary(path: Path) -> None:
 
 def load_analysis(path: Path) -> Analysis:
     return Analysis.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def load_results(where: Path) -> tuple[Analysis, PoseTrack]:
+    """A results folder's (or its analysis.json's) analysis and the track beside it; a clear
+    InputError when either is missing or unreadable."""
+    from pydantic import ValidationError
+
+    from formcheck.io.track_store import load_track
+
+    json_path = where / "analysis.json" if where.is_dir() else where
+    try:
+        analysis = load_analysis(json_path)
+    except (OSError, UnicodeDecodeError, ValidationError) as exc:
+        detail = type(exc).__name__ if isinstance(exc, ValidationError) else str(exc)
+        raise InputError.coded("results_unreadable", path=str(json_path),
+                               detail=detail) from exc
+    track_path = json_path.parent / "track.npz"
+    if not track_path.is_file():
+        raise InputError.coded("track_missing", path=str(json_path))
+    try:
+        return analysis, load_track(track_path)
+    except (OSError, KeyError, ValueError) as exc:
+        raise InputError.coded("results_unreadable", path=str(track_path),
+                               detail=str(exc)) from exc

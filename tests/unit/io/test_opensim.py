@@ -209,3 +209,37 @@ def test_every_analysis_with_a_track_writes_both_files(tmp_path) -> None:  # noq
     assert mot_meta["inDegrees"] == "yes" and "knee_flexion_l" in columns
     without = write_outputs(run.analysis, tmp_path / "no-track", report=False)
     assert not {"keypoints.trc", "angles.mot"} & {p.name for p in without}
+
+
+def test_export_remakes_the_files_from_a_results_folder(tmp_path) -> None:  # noqa: ANN001
+    """`formcheck export` on a results folder (analysis.json + track.npz) writes the same
+    keypoints.trc and angles.mot that the analysis wrote; a folder without its track, or a
+    file that is not an analysis, is refused with the file named and what to do."""
+    from typer.testing import CliRunner
+
+    from formcheck.cli import app
+    from formcheck.errors import InputError, exit_code
+    from formcheck.outputs import write_outputs
+    from formcheck.pipeline import AnalyzeOptions
+
+    track, _ = synthetic_side_track(SyntheticRunner(duration_s=6))
+    run = analyze_track_run(track, AnalyzeOptions(height_cm=170.0))
+    results = tmp_path / "results"
+    write_outputs(run.analysis, results, track=run.track, report=False, overlay=False)
+    assert (results / "track.npz").is_file()
+    runner = CliRunner()
+    done = runner.invoke(app, ["export", str(results / "analysis.json"),
+                               "--out", str(tmp_path / "again")])
+    assert done.exit_code == 0, done.output
+    for name in ("keypoints.trc", "angles.mot"):
+        assert (tmp_path / "again" / name).read_text() == (results / name).read_text()
+
+    (results / "track.npz").unlink()
+    missing = runner.invoke(app, ["export", str(results)])
+    assert missing.exit_code == exit_code(InputError)
+    assert "no pose track" in " ".join(missing.output.split())  # the terminal wraps lines
+    assert "results/analysis.json" in "".join(missing.output.split())
+    (tmp_path / "not.json").write_text("{}")
+    bad = runner.invoke(app, ["export", str(tmp_path / "not.json")])
+    assert bad.exit_code == exit_code(InputError)
+    assert "not a formcheck analysis" in " ".join(bad.output.split())
