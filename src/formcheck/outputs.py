@@ -1,9 +1,10 @@
 """The files an analysis produces: one list that the CLI, batch and web app all iterate.
 
 Each `Output` names its file, its media type, whether the web app shows it inline, and its
-renderer (text) or writer (the overlay video). They need only the `Analysis` (plus, for the
-overlay, the cleaned track and the clip's frames), so old `analysis.json` files still
-render. Adding an output format = one renderer or writer and one entry in `OUTPUTS`.
+writer (text outputs: a renderer wrapped by `_text`). Most need only the `Analysis`, so old
+`analysis.json` files still render; those marked `needs_track` (overlay, track, OpenSim
+files) are skipped without the cleaned track. Adding an output format = one writer and one
+entry in `OUTPUTS`.
 """
 
 from __future__ import annotations
@@ -36,18 +37,33 @@ class OutputJob:
     writing: tuple[str, ...] = ()  # names this run writes (the report links the overlay)
     preview: PreviewFrames | None = None
 
+    @property
+    def cleaned_track(self) -> PoseTrack:
+        """The track, for outputs that need it (`Output.needs_track`: never called without)."""
+        if self.track is None:
+            raise ValueError("this output needs the cleaned track")
+        return self.track
+
+
+Writer = Callable[[OutputJob, Path], Path]
+
 
 @dataclass(frozen=True)
 class Output:
-    """One file. Text outputs `render` a string (written atomically here); the overlay
-    `write`s its own file."""
-
     name: str
     media_type: str
     inline: bool  # the web app shows it in the browser; the others download
-    render: Callable[[OutputJob], str] | None = None
-    write: Callable[[OutputJob, Path], Path | None] | None = None  # None: skipped (no track)
+    write: Writer
     optional: str | None = None  # the switch that can leave it out: "report" / "overlay"
+    needs_track: bool = False  # skipped when there is no cleaned track (a stored analysis)
+
+
+def _text(render: Callable[[OutputJob], str]) -> Writer:
+    """The writer of a text output: `render`'s string, written atomically."""
+    def write(job: OutputJob, path: Path) -> Path:
+        atomic_write_text(path, render(job))
+        return path
+    return write
 
 
 def _render_json(job: OutputJob) -> str:
@@ -71,44 +87,34 @@ def _render_csv(job: OutputJob) -> str:
     return strides_csv(job.analysis)
 
 
-def _write_overlay(job: OutputJob, path: Path) -> Path | None:
-    if job.track is None:
-        return None
+def _write_overlay(job: OutputJob, path: Path) -> Path:
     from formcheck.report.overlay import write_overlay_video
 
-    return write_overlay_video(job.video, job.analysis, job.track, path, job.progress,
+    return write_overlay_video(job.video, job.analysis, job.cleaned_track, path, job.progress,
                                job.preview)
 
 
-def _write_track(job: OutputJob, path: Path) -> Path | None:
-    if job.track is None:
-        return None
+def _write_track(job: OutputJob, path: Path) -> Path:
     from formcheck.io.track_store import save_track
 
-    save_track(job.track, path)
+    save_track(job.cleaned_track, path)
     return path
 
 
-def _write_trc(job: OutputJob, path: Path) -> Path | None:
-    if job.track is None:
-        return None
+def _render_trc(job: OutputJob) -> str:
     from formcheck.io.opensim import trc_text
 
-    atomic_write_text(path, trc_text(job.track, metres_per_px=job.analysis.scale.metres_per_px,
-                                     file_name=path.name))
-    return path
+    return trc_text(job.cleaned_track, metres_per_px=job.analysis.scale.metres_per_px,
+                    file_name=KEYPOINTS_TRC.name)
 
 
-def _write_mot(job: OutputJob, path: Path) -> Path | None:
-    if job.track is None:
-        return None
+def _render_mot(job: OutputJob) -> str:
     from formcheck.io.opensim import joint_angle_series, mot_text
     from formcheck.view import View
 
-    angles = joint_angle_series(job.track, View(job.analysis.view),
+    angles = joint_angle_series(job.cleaned_track, View(job.analysis.view),
                                 roll_deg=job.analysis.scale.roll_deg)
-    atomic_write_text(path, mot_text(job.track.time_s, angles, name=path.stem))
-    return path
+    return mot_text(job.cleaned_track.time_s, angles, name=Path(ANGLES_MOT.name).stem)
 
 
 def _render_report(job: OutputJob) -> str:
@@ -119,15 +125,18 @@ def _render_report(job: OutputJob) -> str:
                              overlay=OVERLAY.name if OVERLAY.name in job.writing else None)
 
 
-ANALYSIS_JSON = Output("analysis.json", "application/json", False, render=_render_json)
-STRIDES_CSV = Output("strides.csv", "text/csv", False, render=_render_csv)
-OVERLAY = Output("overlay.mp4", "video/mp4", True, write=_write_overlay, optional="overlay")
+ANALYSIS_JSON = Output("analysis.json", "application/json", False, _text(_render_json))
+STRIDES_CSV = Output("strides.csv", "text/csv", False, _text(_render_csv))
 # The cleaned track the metrics were measured on (`formcheck export` makes the OpenSim files
 # from it again), and the OpenSim files themselves: keypoints in metres when the height is known
-TRACK_NPZ = Output("track.npz", "application/octet-stream", False, write=_write_track)
-KEYPOINTS_TRC = Output("keypoints.trc", "text/plain", False, write=_write_trc)
-ANGLES_MOT = Output("angles.mot", "text/plain", False, write=_write_mot)
-REPORT_HTML = Output("report.html", "text/html", True, render=_render_report,
+TRACK_NPZ = Output("track.npz", "application/octet-stream", False, _write_track,
+                   needs_track=True)
+KEYPOINTS_TRC = Output("keypoints.trc", "text/plain", False, _text(_render_trc),
+                       needs_track=True)
+ANGLES_MOT = Output("angles.mot", "text/plain", False, _text(_render_mot), needs_track=True)
+OVERLAY = Output("overlay.mp4", "video/mp4", True, _write_overlay, optional="overlay",
+                 needs_track=True)
+REPORT_HTML = Output("report.html", "text/html", True, _text(_render_report),
                      optional="report")
 # In writing order: the report links the overlay, so the overlay comes first.
 OUTPUTS: tuple[Output, ...] = (ANALYSIS_JSON, STRIDES_CSV, TRACK_NPZ, KEYPOINTS_TRC, ANGLES_MOT,
@@ -153,41 +162,24 @@ def write_outputs(analysis: Analysis, out_dir: Path, *, video: Path | None = Non
                   preview: PreviewFrames | None = None) -> list[Path]:
     """Every output, atomically, never over a user's file, in `OUTPUTS` order. `video` is
     where to read frames from (default: the path recorded in the analysis) unless `preview`
-    holds them; without `track` there is no overlay and no OpenSim files; `report=False` and
-    `overlay=False` leave out the HTML report and the overlay video.
+    holds them; without `track` there is no overlay, track or OpenSim file; `report=False`
+    and `overlay=False` leave out the HTML report and the overlay video.
 
     One after the other: rendering the report (matplotlib, pure Python) on a thread beside
     the overlay's drawing was measured slower than in turn (2.8 s against 2.1 s on the
     GaitLab clip) — the two fight over Python's lock."""
-    with timed("outputs (wall)"):
-        return _write_outputs(analysis, out_dir, video, track, (report, overlay), progress,
-                              preview)
-
-
-def _write_outputs(analysis: Analysis, out_dir: Path, video: Path | None,
-                   track: PoseTrack | None, wanted: tuple[bool, bool],
-                   progress: ProgressFn | None, preview: PreviewFrames | None) -> list[Path]:
-    prepare(out_dir)
-    report, overlay = wanted
     chosen = [o for o in OUTPUTS if (report or o.optional != "report")
-              and (overlay or o.optional != "overlay")]
-    writing = tuple(o.name for o in chosen if o.render is not None or track is not None)
+              and (overlay or o.optional != "overlay")
+              and (track is not None or not o.needs_track)]
     job = OutputJob(analysis, out_dir, video or Path(analysis.video.path), track, progress,
-                    writing, preview)
-    written: list[Path] = []
-    for output in chosen:
-        path = out_dir / output.name
-        if output.render is not None:
-            atomic_write_text(path, output.render(job))
-            written.append(path)
-        elif output.write is not None and output.write(job, path) is not None:
-            written.append(path)
-    return written
+                    tuple(o.name for o in chosen), preview)
+    with timed("outputs (wall)"):
+        prepare(out_dir)
+        return [output.write(job, out_dir / output.name) for output in chosen]
 
 
 def write_exports(analysis: Analysis, track: PoseTrack, out_dir: Path) -> list[Path]:
     """The OpenSim files of a stored analysis and its track, atomically, into `out_dir`."""
     prepare(out_dir)
     job = OutputJob(analysis, out_dir, Path(analysis.video.path), track)
-    return [path for output in EXPORTS if output.write is not None
-            and (path := output.write(job, out_dir / output.name)) is not None]
+    return [output.write(job, out_dir / output.name) for output in EXPORTS]
