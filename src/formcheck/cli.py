@@ -207,6 +207,64 @@ def _export(results: Path, out: Path | None, lang: Lang) -> None:
 
 
 @app.command()
+def session(
+    clips: Annotated[list[str], typer.Argument(
+        metavar="CLIP...", help="The clips of one run in the order they were filmed: videos, "
+        "sample:NAME, or folders `formcheck analyze` wrote. Any mix of side, rear and front "
+        "views.")],
+    out: Annotated[Path, typer.Option(help="Session folder: session.html, session.json and "
+                                      "each clip's own results under clips/.")
+                   ] = Path("formcheck-out/session"),
+    model: ModelOption = None,
+    height_cm: Annotated[float | None, typer.Option(min=100, max=230,
+                                                    help="Runner's height, for cm.")] = None,
+    lang: Annotated[LangChoice, typer.Option(help="Language of the reports.")] = LangChoice.en,
+    workers: Annotated[int, typer.Option(min=0, help="Threads for the pose step (default: all "
+                                         "cores; results are the same).")] = 0,
+    overlay: Annotated[bool, typer.Option(help="Also write each clip's overlay.mp4.")] = True,
+    config: ConfigOption = None,
+) -> None:
+    """One report for several clips of one run: each metric from the view that measures it
+    best, early against late, and what the session could not measure."""
+    _run_guarded(_session, clips, out, model, height_cm, lang, workers, overlay, config,
+                 error_lang=lang.value)
+
+
+def _session(clips: list[str], out: Path, model: ModelChoice | None, height_cm: float | None,
+             lang: LangChoice, workers: int, overlay: bool, config: Path | None) -> None:
+    from rich.markup import escape
+
+    from formcheck.pipeline import AnalyzeOptions
+    from formcheck.session.run import SESSION_HTML, SESSION_JSON, run_session
+    from formcheck.session.terminal import render_session_summary
+
+    settings = _settings(config)
+    options = AnalyzeOptions(model=_model(model, settings), height_cm=height_cm,
+                             lang=lang.value, workers=workers or os.cpu_count() or 1,
+                             config=settings)
+    with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
+                  FramesPerSecond(lang.value), TimeRemainingColumn(), console=console,
+                  transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def on_clip(item, n: int) -> None:  # noqa: ANN001
+            name = (item.video or item.stored).name
+            progress.reset(task, total=None, description=ui_text("session_cli_clip", lang.value)
+                           .format(i=item.index, n=n, name=name))
+
+        def on_failure(item, exc: FormcheckError) -> None:  # noqa: ANN001
+            console.print(f"[yellow]{item.index}: {escape(exc.text(lang.value))}[/]")
+
+        result = run_session(clips, out, options, overlay=overlay, on_clip=on_clip,
+                             progress=lambda d, t: progress.update(task, completed=d,
+                                                                   total=max(t, d)),
+                             on_failure=on_failure)
+    render_session_summary(result, out_console, lang.value)
+    out_console.print(ui_text("wrote", lang.value) + " "
+                      + ", ".join(str(out / n) for n in (SESSION_HTML, SESSION_JSON)))
+
+
+@app.command()
 def compare(
     early: Annotated[str, typer.Argument(
         metavar="EARLY", help="Earlier clip (video, sample:NAME or its analysis.json).")],

@@ -93,6 +93,10 @@ class Finding(_Model):
     causes: list[str] = Field(default_factory=list)
     drills: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    # In a session (several clips of one run): the clip the value comes from, and for a
+    # change between two clips the earlier one it is compared with (clip ids, "1", "2", ...)
+    clip: str | None = None
+    compared_with: str | None = None
 
 
 class Asymmetry(_Model):

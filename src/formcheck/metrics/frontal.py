@@ -86,7 +86,7 @@ def knee_fppa_midstance_deg(c: FrontalStrideContext) -> float | None:
 @register("toe_out_deg", "deg", FRONTAL,
           "foot progression angle at midstance, front view only: asin(sideways heel→toe "
           "offset in the image / expected foot length); + = toes out",
-          Guidance(None, 10.0, 15.0, "document 002"), sdd=2.3)
+          Guidance(None, 10.0, 15.0, "document 002"), sdd=2.3, cameras=("front",))
 def toe_out_deg(c: FrontalStrideContext) -> float | None:
     """From behind the foot points away from the camera and is foreshortened: not measured."""
     if c.geometry.left_image_sign < 0:

@@ -35,6 +35,16 @@ class MetricDef:
     sdd: float | None = None  # smallest detectable difference (for drift), same unit
     needs_height: bool = False
     validation_only: bool = False  # computed for the benchmarks, not shown to runners
+    # The camera views that can measure it, when fewer than its family's (toe-out: front)
+    cameras: tuple[str, ...] | None = None
+
+    @property
+    def camera_views(self) -> tuple[str, ...]:
+        """The views ("side_left", "rear", ...) whose clips can measure this metric."""
+        if self.cameras is not None:
+            return self.cameras
+        family = {"side": ("side_left", "side_right"), "frontal": ("rear", "front")}
+        return tuple(v for f in self.views for v in family.get(f, ()))
 
 
 REGISTRY: dict[str, MetricDef] = {}
@@ -46,14 +56,14 @@ MetricFn = TypeVar("MetricFn", bound=Callable[..., float | None])
 def register(metric_id: str, unit: str, views: tuple[str, ...], sign: str,
              guidance: Guidance | None = None, sdd: float | None = None,
              needs_height: bool = False, validation_only: bool = False,
-             ) -> Callable[[MetricFn], MetricFn]:
+             cameras: tuple[str, ...] | None = None) -> Callable[[MetricFn], MetricFn]:
     """Decorator: register a per-stride metric function under `metric_id`."""
 
     def wrap(fn: MetricFn) -> MetricFn:
         if metric_id in REGISTRY:
             raise ValueError(f"metric {metric_id} registered twice")
         REGISTRY[metric_id] = MetricDef(metric_id, unit, views, sign, fn, guidance, sdd,
-                                        needs_height, validation_only)
+                                        needs_height, validation_only, cameras)
         return fn
 
     return wrap

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
-
-from jinja2 import Environment, select_autoescape
 
 from formcheck.errors import FormcheckError
 from formcheck.findings import (
@@ -18,6 +15,7 @@ from formcheck.plausibility import nothing_text_key
 from formcheck.report.frames import draw_key_frame, read_frames
 from formcheck.report.order import metric_order
 from formcheck.report.plots import plot_metric_svg
+from formcheck.report.templates import template
 from formcheck.schema import Analysis
 from formcheck.texts import Lang, metric_label, severity_text, ui_texts, unit_text, view_text
 
@@ -70,9 +68,7 @@ def render_report(analysis: Analysis, video: Path | None = None,
                            f"{key.time_s:.2f} {t['sec']}")
                 frames.append({"jpeg": draw_key_frame(pictures[key.frame], key, caption, lang),
                                "caption": caption})
-    template = resources.files("formcheck").joinpath("data/report.html.j2").read_text("utf-8")
-    env = Environment(autoescape=select_autoescape(default=True))
-    return env.from_string(template).render(
+    return template("report.html.j2").render(
         a=analysis, t=t, lang=lang, overlay=overlay, labels=labels, plots=plots, frames=frames,
         rows=_rows(analysis, lang), clip_name=Path(analysis.video.path).name,
         notable=[f for f in analysis.findings if f.severity != "ok"],

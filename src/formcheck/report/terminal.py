@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
@@ -10,7 +12,7 @@ from rich.table import Table
 from formcheck.findings import finding_guidance, finding_headline, guidance_span
 from formcheck.metrics.registry import REGISTRY
 from formcheck.plausibility import nothing_text_key
-from formcheck.schema import Analysis
+from formcheck.schema import Analysis, Finding
 from formcheck.texts import (
     Lang,
     metric_label,
@@ -66,16 +68,25 @@ def render_summary(analysis: Analysis, console: Console, lang: Lang = "en") -> N
 
 def render_findings(analysis: Analysis, console: Console, lang: Lang = "en") -> None:
     """Headline findings with the documents' causes and drills, then the safety notes."""
-    h = {key: ui_text(key, lang) for key in ("findings", "why", "drills", "cue", "none",
-                                             "safety")}
-    notable = [f for f in analysis.findings if f.severity != "ok"]
+    nothing = ui_text(nothing_text_key([q.code for q in analysis.quality]), lang)
+    print_findings(analysis.findings, analysis.safety, analysis.disclaimer, nothing, console,
+                   lang)
+
+
+def print_findings(findings: list[Finding], safety: list[str], disclaimer: str, nothing: str,
+                   console: Console, lang: Lang = "en",
+                   source: Callable[[Finding], str] | None = None) -> None:
+    """Findings outside their range (with causes, cue and drills), then the safety notes;
+    `source` names where each finding comes from (a session's clip)."""
+    h = {key: ui_text(key, lang) for key in ("findings", "why", "drills", "cue", "safety")}
+    notable = [f for f in findings if f.severity != "ok"]
     console.print(f"\n[bold]{h['findings']}[/]")
     if not notable:
-        key = nothing_text_key([q.code for q in analysis.quality])
-        console.print(f"  {ui_text(key, lang)}")
+        console.print(f"  {nothing}")
     for f in notable:
         style = SEVERITY_STYLE[f.severity]
-        console.print(f"[{style}]● {finding_headline(f, lang)}[/]  "
+        where = f"  [cyan]{escape(source(f))}[/]" if source is not None else ""
+        console.print(f"[{style}]● {finding_headline(f, lang)}[/]{where}  "
                       f"[dim]{escape(finding_guidance(f, lang))}[/]")
         if f.borderline and f.precision is not None:
             console.print("  [italic]" + ui_text("borderline", lang).format(
@@ -89,6 +100,6 @@ def render_findings(analysis: Analysis, console: Console, lang: Lang = "en") -> 
         for drill in f.drills:
             console.print(f"  [green]→[/] {drill}")
     console.print(f"\n[bold]{h['safety']}[/]")
-    for note in analysis.safety:
+    for note in safety:
         console.print(f"  • {note}")
-    console.print(f"  [italic]{analysis.disclaimer}[/]")
+    console.print(f"  [italic]{disclaimer}[/]")

@@ -1,0 +1,1 @@
+"""Sessions: several clips of one run (side, rear, front; early and late) → one report."""
