@@ -30,7 +30,7 @@ class Frame:
     preview: np.ndarray | None = None  # the same frame at the preview size, when asked for
 
 
-def _check_path(path: Path) -> None:
+def check_video_path(path: Path) -> None:
     if not path.exists():
         raise InputError.coded("video_missing", path=str(path))
     if path.is_dir():
@@ -45,7 +45,7 @@ def _check_path(path: Path) -> None:
 
 
 def _open(path: Path) -> av.container.InputContainer:
-    _check_path(path)
+    check_video_path(path)
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError) as exc:

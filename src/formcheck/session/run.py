@@ -46,6 +46,7 @@ class SessionItem:
 def resolve_items(arguments: list[str]) -> list[SessionItem]:
     """Videos (paths or sample:NAME) and results folders / analysis.json files, checked
     before any work."""
+    from formcheck.io.video import check_video_path
     from formcheck.samples import SAMPLE_PREFIX, resolve_video_argument
 
     items = []
@@ -60,10 +61,11 @@ def resolve_items(arguments: list[str]) -> list[SessionItem]:
             if not path.is_file():
                 raise InputError.coded("session_not_a_clip", path=str(path))
             items.append(SessionItem(index, stored=path))
-        elif argument.startswith(SAMPLE_PREFIX):
-            items.append(SessionItem(index, video=resolve_video_argument(argument)))
         else:
-            items.append(SessionItem(index, video=path))
+            video = resolve_video_argument(argument) if argument.startswith(SAMPLE_PREFIX) \
+                else path
+            check_video_path(video)  # a typo stops here, not after the other clips' minutes
+            items.append(SessionItem(index, video=video))
     return items
 
 
