@@ -28,6 +28,7 @@ from formcheck.outputs import OUTPUTS, REPORT_HTML
 from formcheck.texts import LANGS, Lang, notes_joiner, ui_text, ui_texts
 from formcheck.web.dispatcher import Dispatcher
 from formcheck.web.guards import BodySizeLimit, SecurityHeaders
+from formcheck.web.session_routes import add_session_routes
 from formcheck.web.store import Job, JobStore, new_job_id
 from formcheck.web.uploads import UploadRejected, UploadTooLarge, check_upload, save_upload
 
@@ -192,6 +193,13 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
         lang: Annotated[Lang, Form(description="Language of the report.")] = "en",
     ) -> JobStatus:
         """Upload a video: it is stored, checked and queued; follow `page_url`."""
+        job_id, path, size, display = await receive(file, lang)
+        store.add(job_id, path, display, size, height_cm, None if view == "auto" else view,
+                  lang)
+        return job_status(store.get(job_id), store)  # type: ignore[arg-type]
+
+    async def receive(file: UploadFile, lang: Lang) -> tuple[str, Path, int, str]:
+        """Store and check one upload: (job id, stored path, size, the runner's file name)."""
         job_id = new_job_id()
         upload_dir = data_dir / "uploads" / job_id
         try:
@@ -205,9 +213,12 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
             shutil.rmtree(upload_dir, ignore_errors=True)
             raise HTTPException(exc.status, exc.text(lang)) from None
         display = Path((file.filename or "video").replace("\\", "/")).name[:120] or "video"
-        store.add(job_id, path, display, size, height_cm, None if view == "auto" else view,
-                  lang)
-        return job_status(store.get(job_id), store)  # type: ignore[arg-type]
+        return job_id, path, size, display
+
+    add_session_routes(app, store, data_dir, config, receive, page,
+                       templates_of=lambda name: env.from_string(resources.files("formcheck")
+                                                                 .joinpath(f"data/{name}.html.j2")
+                                                                 .read_text("utf-8")))
 
     def _job(job_id: str) -> Job:
         job = store.get(job_id)
