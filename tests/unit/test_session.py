@@ -141,6 +141,11 @@ def test_the_report_shows_each_value_with_its_clip(tmp_path: Path) -> None:
     html = render_session(session)
     assert "clip 1 · side_left" in html and "clip 2 · rear" in html
     assert "Toe-out" in html and "from the front" in html
+    # one card per deviation of the documents: its causes and drills are said once
+    notable = [f for f in session.findings if f.kind == "level" and f.severity != "ok"]
+    assert html.count('<section class="finding') == len({f.rule or f.metric for f in notable})
+    overstride = [f for f in notable if f.rule == "overstride"]
+    assert len(overstride) >= 2 and html.count(overstride[0].causes[0]) == 1
     ja = render_session(session_of(side(False, overstride=0.22), frontal(False), lang="ja"))
     assert "<html lang=\"ja\">" in ja and "クリップ1・横（左側）" in ja
 

@@ -91,6 +91,24 @@ def source_tag(f: Finding, session: SessionAnalysis, lang: Lang) -> str:
     return ui_text("session_from", lang).format(clip=f.clip, view=view) if f.clip else ""
 
 
+SEVERITY_RANK = {"ok": 0, "watch": 1, "flag": 2}
+
+
+def finding_groups(findings: list[Finding], session: SessionAnalysis, lang: Lang,
+                   ) -> list[dict]:
+    """Findings outside their range, one group per deviation of the documents (its rule),
+    so each deviation's causes and drills are said once; the worst first."""
+    groups: dict[str, dict] = {}
+    for f in findings:
+        group = groups.setdefault(f.rule or f.metric, {"entries": [], "severity": "ok"})
+        group["entries"].append({"finding": f, "headline": finding_headline(f, lang, False),
+                               "guidance": finding_guidance(f, lang),
+                               "source": source_tag(f, session, lang)})
+        if SEVERITY_RANK[f.severity] > SEVERITY_RANK[group["severity"]]:
+            group["severity"] = f.severity
+    return sorted(groups.values(), key=lambda g: -SEVERITY_RANK[g["severity"]])
+
+
 def render_session(session: SessionAnalysis) -> str:
     """The session report's HTML (links to each clip's own report in its folder)."""
     lang = session.lang
@@ -105,11 +123,10 @@ def render_session(session: SessionAnalysis) -> str:
     notable = [f for f in session.findings if f.severity != "ok" and f.kind == "level"]
     return template("session.html.j2").render(
         s=session, t=ui_texts(lang), lang=lang, rows=_rows(session, lang),
-        notable=notable, drifts=[f for f in session.findings if f.kind == "drift"],
+        groups=finding_groups(notable, session, lang),
+        drifts=[f for f in session.findings if f.kind == "drift"],
         changes=changes, gaps=gap_sentences(session.gaps, lang),
         view=lambda v: view_text(v, lang) if v else "–",
         source=lambda f: source_tag(f, session, lang),
-        headline=lambda f: finding_headline(f, lang, with_severity=False),
-        sev=lambda s: severity_text(s, lang), unit=lambda u: unit_text(u, lang),
-        guidance=lambda f: finding_guidance(f, lang))
+        sev=lambda s: severity_text(s, lang), unit=lambda u: unit_text(u, lang))
 
