@@ -15,7 +15,7 @@ from formcheck.outputs import write_outputs
 from formcheck.pipeline import AnalyzeOptions, analyze_track
 from formcheck.schema import Analysis
 from formcheck.session.combine import ClipResult, combine, deviation_metrics
-from formcheck.session.report import gap_sentences, render_session
+from formcheck.session.report import gap_sentences, render_session, source_tag
 from formcheck.session.run import SESSION_HTML, SESSION_JSON, run_session
 from formcheck.session.schema import SessionAnalysis, SessionClip
 from formcheck.synthetic import (
@@ -68,6 +68,9 @@ def test_a_side_view_alone_gives_the_far_leg_marked_as_such() -> None:
     session = session_of(side(False))
     right = session.metrics["knee_flexion_ic_deg"].right
     assert right is not None and right.near_leg is False
+    finding = next(f for f in session.findings if (f.metric, f.side) == ("knee_flexion_ic_deg",
+                                                                         "right"))
+    assert source_tag(finding, session, "en") == "clip 1 · side_left · far leg"
 
 
 def test_findings_carry_their_clip_and_match_the_clips_own() -> None:

@@ -83,12 +83,21 @@ def _rows(session: SessionAnalysis, lang: Lang) -> list[dict]:
 
 
 def source_tag(f: Finding, session: SessionAnalysis, lang: Lang) -> str:
+    """"clip 1 · side_left" (and "far leg" when the side view saw that leg through the
+    body), or "clip 1 → clip 3 · side_left" for a change between two clips."""
     views = {c.id: c.view for c in session.clips}
     view = view_text(views.get(f.clip or "") or "", lang)
     if f.compared_with is not None:
         return ui_text("session_change_from", lang).format(early=f.compared_with, late=f.clip,
                                                            view=view)
-    return ui_text("session_from", lang).format(clip=f.clip, view=view) if f.clip else ""
+    if not f.clip:
+        return ""
+    sources = session.metrics.get(f.metric)
+    source = getattr(sources, f.side, None) if sources is not None and f.side != "both" \
+        else None
+    far = f" · {ui_text('session_far_leg', lang)}" if source is not None and \
+        source.clip == f.clip and source.near_leg is False else ""
+    return ui_text("session_from", lang).format(clip=f.clip, view=view) + far
 
 
 SEVERITY_RANK = {"ok": 0, "watch": 1, "flag": 2}
