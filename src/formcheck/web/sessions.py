@@ -5,6 +5,7 @@ from their analyses once every job has finished (`formcheck.session`)."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from formcheck.texts import Lang
 from formcheck.web.store import Job, JobStore
 
 RECORD = "record.json"
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")  # `new_job_id`'s alphabet: never a path
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ def save_record(record: SessionRecord, data_dir: Path) -> None:
 
 def load_record(session_id: str, data_dir: Path) -> SessionRecord | None:
     """The session with this id, or None (unknown id, or not a session id at all)."""
-    if not session_id.isalnum():
+    if not SESSION_ID.fullmatch(session_id):
         return None
     path = data_dir / "sessions" / session_id / RECORD
     if not path.is_file():

@@ -76,4 +76,15 @@ def test_session_uploads_are_all_or_nothing(client: TestClient, clips: dict[str,
     uploads = tmp_path / "data" / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())  # the good clip was not kept
     assert client.get("/api/sessions/nope").status_code == 404
+    assert client.get("/api/sessions/" + "-_" * 11).status_code == 404  # valid form, unknown
     assert client.get("/api/sessions/..%2Fjobs").status_code == 404  # ids are never paths
+
+
+def test_session_ids_of_every_url_safe_character_load_and_paths_never_do(tmp_path: Path,
+                                                                          ) -> None:
+    from formcheck.web.sessions import SessionRecord, load_record, save_record
+
+    record = SessionRecord("Ab-_" * 6, ["job1", "job2"], "ja")  # token_urlsafe's alphabet
+    save_record(record, tmp_path)
+    assert load_record(record.id, tmp_path) == record
+    assert load_record("../" + record.id, tmp_path) is None
