@@ -280,12 +280,12 @@ def compare(
 
 def _load_or_analyze(arg: str, model: ModelChoice | None, lang: LangChoice,  # noqa: ANN202
                      settings: Config | None = None):
-    from formcheck.io.results import load_analysis
+    from formcheck.io.results import read_analysis
     from formcheck.pipeline import AnalyzeOptions, analyze_video
     from formcheck.samples import resolve_video_argument
 
     if arg.endswith(".json"):
-        return load_analysis(Path(arg))
+        return read_analysis(Path(arg))
     path = resolve_video_argument(arg)
     with Progress(TextColumn(f"[bold]{path.name}[/]"), BarColumn(), MofNCompleteColumn(),
                   FramesPerSecond(lang.value), console=console, transient=True) as progress:

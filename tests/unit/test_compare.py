@@ -36,3 +36,12 @@ def test_cli_compare_from_analysis_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "c" / "compare.json").read_text())
     assert data["metrics"]["pelvic_drop_deg"]["flagged"] is True
+
+
+def test_cli_compare_names_a_file_that_is_not_an_analysis(tmp_path: Path) -> None:
+    good = write_outputs(_analysis(4.0), tmp_path / "a", report=False)[0]
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"not": "an analysis"}')
+    result = CliRunner().invoke(app, ["compare", str(good), str(broken)])
+    assert result.exit_code == 2, result.output
+    assert "broken.json" in result.output and "internal" not in result.output.lower()

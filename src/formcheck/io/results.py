@@ -78,20 +78,26 @@ def load_analysis(path: Path) -> Analysis:
     return Analysis.model_validate_json(path.read_text(encoding="utf-8"))
 
 
-def load_results(where: Path) -> tuple[Analysis, PoseTrack]:
-    """A results folder's (or its analysis.json's) analysis and the track beside it; a clear
-    InputError when either is missing or unreadable."""
+def read_analysis(json_path: Path) -> Analysis:
+    """A stored analysis.json given by a user: a clear InputError when it cannot be read or
+    is not an analysis."""
     from pydantic import ValidationError
 
-    from formcheck.io.track_store import load_track
-
-    json_path = where / "analysis.json" if where.is_dir() else where
     try:
-        analysis = load_analysis(json_path)
+        return load_analysis(json_path)
     except (OSError, UnicodeDecodeError, ValidationError) as exc:
         detail = type(exc).__name__ if isinstance(exc, ValidationError) else str(exc)
         raise InputError.coded("results_unreadable", path=str(json_path),
                                detail=detail) from exc
+
+
+def load_results(where: Path) -> tuple[Analysis, PoseTrack]:
+    """A results folder's (or its analysis.json's) analysis and the track beside it; a clear
+    InputError when either is missing or unreadable."""
+    from formcheck.io.track_store import load_track
+
+    json_path = where / "analysis.json" if where.is_dir() else where
+    analysis = read_analysis(json_path)
     track_path = json_path.parent / "track.npz"
     if not track_path.is_file():
         raise InputError.coded("track_missing", path=str(json_path))

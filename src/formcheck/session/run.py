@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from formcheck.errors import FormcheckError, InputError
-from formcheck.io.results import atomic_write_text, check_output_dir, load_analysis
+from formcheck.io.results import atomic_write_text, check_output_dir, read_analysis
 from formcheck.outputs import ANALYSIS_JSON, ProgressFn, check, write_outputs
 from formcheck.pipeline import AnalyzeOptions, analyze_video_run
 from formcheck.schema import Analysis
@@ -69,16 +69,6 @@ def resolve_items(arguments: list[str]) -> list[SessionItem]:
     return items
 
 
-def _load_stored(path: Path) -> Analysis:
-    from pydantic import ValidationError
-
-    try:
-        return load_analysis(path)
-    except (OSError, UnicodeDecodeError, ValidationError) as exc:
-        detail = type(exc).__name__ if isinstance(exc, ValidationError) else str(exc)
-        raise InputError.coded("results_unreadable", path=str(path), detail=detail) from exc
-
-
 def _record(item: SessionItem, analysis: Analysis | None, results: Path | None,
             out_dir: Path, error: str | None = None) -> SessionClip:
     path = item.video if item.video is not None else Path(analysis.video.path) \
@@ -115,7 +105,7 @@ def run_session(arguments: list[str], out_dir: Path, options: AnalyzeOptions, *,
         if on_clip is not None:
             on_clip(item, len(items))
         if item.stored is not None:
-            analysis = _load_stored(item.stored)
+            analysis = read_analysis(item.stored)
             results.append(ClipResult(_record(item, analysis, item.stored.parent, out_dir),
                                       analysis))
             continue
