@@ -192,7 +192,7 @@ def export(
                                              "results folder).")] = None,
     lang: Annotated[LangChoice, typer.Option(help="Language of messages.")] = LangChoice.en,
 ) -> None:
-    """Write the OpenSim files (keypoints.trc, angles.mot) of a stored analysis again."""
+    """Write the exports (keypoints.trc, angles.mot, markers.c3d) of a stored analysis again."""
     _run_guarded(_export, results, out, lang.value, error_lang=lang.value)
 
 

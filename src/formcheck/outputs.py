@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.io.preview_frames import PreviewFrames
-from formcheck.io.results import atomic_write_text, check_output_dir, prepare_output_dir
+from formcheck.io.results import (
+    atomic_write_bytes,
+    atomic_write_text,
+    check_output_dir,
+    prepare_output_dir,
+)
 from formcheck.schema import Analysis
 from formcheck.timings import timed
 from formcheck.track import PoseTrack
@@ -117,6 +122,14 @@ def _render_mot(job: OutputJob) -> str:
     return mot_text(job.cleaned_track.time_s, angles, name=Path(ANGLES_MOT.name).stem)
 
 
+def _write_c3d(job: OutputJob, path: Path) -> Path:
+    from formcheck.io.c3d_file import c3d_bytes
+
+    atomic_write_bytes(path, c3d_bytes(job.cleaned_track,
+                                       metres_per_px=job.analysis.scale.metres_per_px))
+    return path
+
+
 def _render_report(job: OutputJob) -> str:
     from formcheck.report.html import render_report
 
@@ -134,14 +147,18 @@ TRACK_NPZ = Output("track.npz", "application/octet-stream", False, _write_track,
 KEYPOINTS_TRC = Output("keypoints.trc", "text/plain", False, _text(_render_trc),
                        needs_track=True)
 ANGLES_MOT = Output("angles.mot", "text/plain", False, _text(_render_mot), needs_track=True)
+# The same keypoints for motion-capture tools (Visual3D, Mokka, ezc3d): mm with the height
+MARKERS_C3D = Output("markers.c3d", "application/octet-stream", False, _write_c3d,
+                     needs_track=True)
 OVERLAY = Output("overlay.mp4", "video/mp4", True, _write_overlay, optional="overlay",
                  needs_track=True)
 REPORT_HTML = Output("report.html", "text/html", True, _text(_render_report),
                      optional="report")
 # In writing order: the report links the overlay, so the overlay comes first.
 OUTPUTS: tuple[Output, ...] = (ANALYSIS_JSON, STRIDES_CSV, TRACK_NPZ, KEYPOINTS_TRC, ANGLES_MOT,
-                                OVERLAY, REPORT_HTML)
-EXPORTS: tuple[Output, ...] = (KEYPOINTS_TRC, ANGLES_MOT)  # what `formcheck export` writes
+                                MARKERS_C3D, OVERLAY, REPORT_HTML)
+# what `formcheck export` writes
+EXPORTS: tuple[Output, ...] = (KEYPOINTS_TRC, ANGLES_MOT, MARKERS_C3D)
 OUTPUT_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 
 
