@@ -217,6 +217,24 @@ class FindingsConfig:
 
 
 @dataclass(frozen=True)
+class GaitCycleConfig:
+    min_cycles: int = _opt(
+        3, "Fewest usable strides of a side for its mean ± SD curve (an SD needs at least "
+        "three); from 3 to fewer than [findings] min_strides the curve is shown as low "
+        "confidence.")
+    max_gap_cycle_fraction: float = _opt(
+        0.10, "A stride's angle may have a gap (between two measured frames) of at most this "
+        "share of its cycle; it is bridged by a straight line. Longer: the stride is left out "
+        "of that curve. A tenth of a cycle is one missing frame at 30 fps and 170 steps/min, "
+        "and narrower than any peak of the curves (the swing knee peak spans ~30 %). The "
+        "cleaning already fills gaps up to [cleaning] max_gap_s, so on a cleaned track a "
+        "stride with any remaining gap is left out.")
+    max_cycle_of_median: float = _opt(
+        1.5, "A cycle (foot strike to the same foot's next strike) longer than this many "
+        "times the clip's median cycle spans a missed foot strike and is left out.")
+
+
+@dataclass(frozen=True)
 class Config:
     pose: PoseConfig = field(default_factory=PoseConfig,
                              metadata={"why": "Pose estimation (MediaPipe)."})
@@ -236,6 +254,9 @@ class Config:
                                   metadata={"why": "Per-stride metrics."})
     findings: FindingsConfig = field(default_factory=FindingsConfig,
                                      metadata={"why": "Findings, asymmetry and drift."})
+    gait_cycle: GaitCycleConfig = field(
+        default_factory=GaitCycleConfig,
+        metadata={"why": "Gait-cycle curves: joint angles from foot strike to foot strike."})
 
 
 def _sections() -> dict[str, type]:

@@ -114,7 +114,8 @@ def _render_trc(job: OutputJob) -> str:
 
 
 def _render_mot(job: OutputJob) -> str:
-    from formcheck.io.opensim import joint_angle_series, mot_text
+    from formcheck.io.opensim import mot_text
+    from formcheck.metrics.angle_series import joint_angle_series
     from formcheck.view import View
 
     angles = joint_angle_series(job.cleaned_track, View(job.analysis.view),

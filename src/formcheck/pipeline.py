@@ -21,6 +21,7 @@ from formcheck.io.video import probe
 from formcheck.keyframes import key_frames
 from formcheck.metrics.compute import StrideResult, build_contexts, compute_strides, summarise
 from formcheck.metrics.context import FrontalStrideContext
+from formcheck.metrics.gait_cycle import CurveWithheld, CycleCurves, gait_cycle_curves
 from formcheck.metrics.registry import REGISTRY
 from formcheck.plausibility import check_decoding, check_steps, gate_strides
 from formcheck.pose.backend import PoseBackend
@@ -152,10 +153,13 @@ def _analyze_track_run(track: PoseTrack, options: AnalyzeOptions | None,
     if contexts and isinstance(contexts[0], FrontalStrideContext):
         note_pelvis_source(contexts[0].geometry.pelvis_source, decision.view, report)
     summary = summarise(strides, [d.id for d in defs])
+    cycles = gait_cycle_curves(cleaned, decision.view, roll, events.stances, strides,
+                               config.gait_cycle, config.findings.min_strides)
     for key, params in decision.notes:
         report.add("view", Level.WARN, key, **params)
     analysis = _assemble(cleaned, decision, events, strides, summary, report, cleaning,
                          leg_px, roll, options, pose_fps, family, leg_cm)
+    analysis = analysis.model_copy(update={"gait_cycle": _gait_cycle(cycles)})
     return AnalysisRun(analysis, cleaned)
 
 
@@ -178,6 +182,24 @@ def _events(events: GaitEvents) -> list[schema.Event]:
                                 time_s=round(s.to_time_s, 4)))
     return sorted(out, key=lambda e: (e.frame, e.type))
 
+
+def _gait_cycle(cycles: dict[str, CycleCurves]) -> dict[str, schema.CycleAngle]:
+    out = {}
+    for angle_id, curves in cycles.items():
+        sides: dict[str, schema.CycleSide] = {}
+        withheld: dict[schema.SideName, schema.CycleWithheld] = {}
+        for foot, c in curves.sides.items():
+            if isinstance(c, CurveWithheld):
+                withheld[foot.value] = schema.CycleWithheld(
+                    reason=c.reason, n_cycles=c.n_cycles, min_cycles=c.min_cycles)
+                continue
+            sides[foot.value] = schema.CycleSide(
+                mean=[rounded(v, 2) for v in c.mean], sd=[rounded(v, 2) for v in c.sd],
+                n_cycles=c.n_cycles, stance_pct=rounded(c.stance_pct, 2),
+                stance_pct_sd=rounded(c.stance_pct_sd, 2), low_confidence=c.low_confidence)
+        out[angle_id] = schema.CycleAngle(unit=curves.angle.unit, sign=curves.angle.sign,
+                                          withheld=withheld, **sides)
+    return out
 
 
 def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,

@@ -177,6 +177,39 @@ class KeyFrame(_Model):
     landmarks: list[tuple[float, float]]  # 33 image points, upright pixels
 
 
+class CycleSide(_Model):
+    """One side's curve of one angle over the gait cycle (its foot strike = 0 %, its next
+    foot strike = 100 %): 101 points, mean and SD across that side's strides."""
+
+    mean: list[float | None]
+    sd: list[float | None]
+    n_cycles: int
+    stance_pct: float | None  # toe-off, % of the cycle (mean over the same strides)
+    stance_pct_sd: float | None
+    low_confidence: bool = False  # fewer strides than [findings] min_strides
+
+
+class CycleWithheld(_Model):
+    """Why a side has no curve: every stride of the side was withheld, or too few usable."""
+
+    reason: Literal["no_usable_strides", "too_few_cycles"]
+    n_cycles: int = 0
+    min_cycles: int = 3
+
+
+class CycleAngle(_Model):
+    """One angle over the gait cycle, left and right (`docs/design.md`, gait-cycle curves)."""
+
+    unit: str
+    sign: str
+    left: CycleSide | None = None
+    right: CycleSide | None = None
+    withheld: dict[SideName, CycleWithheld] = Field(default_factory=dict)
+
+    def side(self, foot: SideName) -> CycleSide | None:
+        return self.left if foot == "left" else self.right
+
+
 class Analysis(_Model):
     schema_version: str = SCHEMA_VERSION
     tool_version: str
@@ -198,3 +231,4 @@ class Analysis(_Model):
     lang: Literal["en", "ja"] = "en"
     disclaimer: str = ""
     safety: list[str] = Field(default_factory=list)
+    gait_cycle: dict[str, CycleAngle] = Field(default_factory=dict)

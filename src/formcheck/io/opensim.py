@@ -1,5 +1,7 @@
 """OpenSim exports: the cleaned 2D keypoints as a TRC marker file and per-frame joint angles
 as a .mot storage file. Pure text builders; write them with `results.atomic_write_text`.
+The angles are `metrics.angle_series.joint_angle_series` (re-exported here), the per-stride
+metrics' own definitions.
 
 Formats as OpenSim 4's readers take them (`TRCFileAdapter`, `Storage`):
 
@@ -15,13 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.landmarks import FACE, INDEX, LEG, NAMES, NOSE, Side
-from formcheck.metrics.compute import frontal_roll_deg, pelvis_tilt_series
-from formcheck.metrics.frontal import fppa_series, trunk_sway_series
-from formcheck.metrics.geometry import flexion_deg, rotate_points
-from formcheck.metrics.side import hip_flexion_series, trunk_lean_series
+from formcheck.landmarks import FACE, INDEX, NAMES, NOSE
+from formcheck.metrics.angle_series import joint_angle_series
 from formcheck.track import PoseTrack
-from formcheck.view import View
+
+__all__ = ["MARKERS", "joint_angle_series", "marker_positions", "mot_text", "trc_text"]
 
 # The body points: the face's detail points and the hands' finger points are left out.
 _HAND = {f"{side}_{finger}" for side in ("left", "right") for finger in ("pinky", "index",
@@ -102,46 +102,3 @@ def mot_text(time_s: np.ndarray, angles: dict[str, np.ndarray], *, name: str) ->
     header = [name, "version=1", f"nRows={len(values)}", f"nColumns={len(columns) + 1}",
               "inDegrees=yes", "endheader", "\t".join(["time", *columns])]
     return "\n".join(header + ["\t".join(row) for row in cells]) + "\n"
-
-
-def _side_angles(xy: np.ndarray, forward: int) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    for side, tag in ((Side.LEFT, "l"), (Side.RIGHT, "r")):
-        hip, knee, ankle, _, _ = LEG[side]
-        out[f"knee_flexion_{tag}"] = flexion_deg(xy[:, hip], xy[:, knee], xy[:, ankle])
-        out[f"hip_flexion_{tag}"] = hip_flexion_series(xy, hip, knee, forward)
-    out["trunk_lean"] = trunk_lean_series(xy, forward)
-    return out
-
-
-def _frontal_angles(track: PoseTrack, xy: np.ndarray, view: View) -> dict[str, np.ndarray]:
-    geometry_left = view.left_image_sign
-    out = {"pelvic_obliquity": pelvis_tilt_series(track, xy, view)[0]}
-    for side, tag in ((Side.LEFT, "l"), (Side.RIGHT, "r")):
-        outward = geometry_left if side is Side.LEFT else -geometry_left
-        out[f"fppa_{tag}"] = fppa_series(xy, side, outward)
-    out["trunk_sway"] = trunk_sway_series(xy, -geometry_left)
-    return out
-
-
-def joint_angle_series(track: PoseTrack, view: View, *,
-                       roll_deg: float | None = None) -> dict[str, np.ndarray]:
-    """Per-frame angles (degrees) with the per-stride metrics' definitions.
-
-    Side views: `knee_flexion_l/r` (180° − hip-knee-ankle, as `knee_flexion_ic_deg`),
-    `hip_flexion_l/r` (thigh against the trunk line, + = knee ahead), `trunk_lean` (as
-    `trunk_lean_deg`, + forward). Rear/front views: `pelvic_obliquity` (as the series behind
-    `pelvic_drop_deg`: + = runner's right side lower, the runner's median removed),
-    `fppa_l/r` (as `knee_fppa_deg`, + valgus), `trunk_sway` (+ toward the runner's right).
-
-    The picture is levelled by `roll_deg` first, as the metrics do: pass the analysis's
-    `scale.roll_deg`. Without it side views are not levelled and rear/front views use the
-    hip line's own roll (what the analysis uses for them).
-    """
-    if roll_deg is None:
-        roll_deg = 0.0 if view.is_side else frontal_roll_deg(track)
-    centre = (track.video.width / 2.0, track.video.height / 2.0)
-    xy = rotate_points(track.image_xy, -roll_deg, centre)
-    if view.is_side:
-        return _side_angles(xy, view.forward_sign)
-    return _frontal_angles(track, xy, view)

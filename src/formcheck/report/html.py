@@ -14,10 +14,18 @@ from formcheck.findings import (
 from formcheck.plausibility import nothing_text_key
 from formcheck.report.frames import draw_key_frame, read_frames
 from formcheck.report.order import metric_order
-from formcheck.report.plots import plot_metric_svg
+from formcheck.report.plots import plot_cycle_svg, plot_metric_svg
 from formcheck.report.templates import template
 from formcheck.schema import Analysis
-from formcheck.texts import Lang, metric_label, severity_text, ui_texts, unit_text, view_text
+from formcheck.texts import (
+    Lang,
+    metric_label,
+    severity_text,
+    side_text,
+    ui_texts,
+    unit_text,
+    view_text,
+)
 
 MAX_PLOTS = 8
 
@@ -47,6 +55,26 @@ def _rows(analysis: Analysis, lang: Lang) -> list[dict]:
     return rows
 
 
+def _cycles(analysis: Analysis, lang: Lang) -> list[dict]:
+    """The gait-cycle plots with their captions: sign convention, toe-off, withheld sides."""
+    t = ui_texts(lang)
+    out = []
+    for angle, cycle in analysis.gait_cycle.items():
+        lines = [t[f"cycle_{angle}_sign"]]
+        for foot in ("left", "right"):
+            c = cycle.side(foot)
+            if c is not None and c.stance_pct is not None:
+                lines.append(t["cycle_toe_off"].format(
+                    side=side_text(foot, lang), pct=c.stance_pct, sd=c.stance_pct_sd or 0.0,
+                    n=c.n_cycles))
+            elif (why := cycle.withheld.get(foot)) is not None:
+                lines.append(t[f"cycle_withheld_{why.reason}"].format(
+                    side=side_text(foot, lang), n=why.n_cycles, min=why.min_cycles))
+        out.append({"svg": plot_cycle_svg(analysis, angle, lang), "lines": lines,
+                    "title": t[f"cycle_{angle}"]})
+    return out
+
+
 def render_report(analysis: Analysis, video: Path | None = None,
                   overlay: str | None = None) -> str:
     """The report's HTML; `overlay` is the overlay video's file name beside the report."""
@@ -70,7 +98,8 @@ def render_report(analysis: Analysis, video: Path | None = None,
                                "caption": caption})
     return template("report.html.j2").render(
         a=analysis, t=t, lang=lang, overlay=overlay, labels=labels, plots=plots, frames=frames,
-        rows=_rows(analysis, lang), clip_name=Path(analysis.video.path).name,
+        rows=_rows(analysis, lang), cycles=_cycles(analysis, lang),
+        clip_name=Path(analysis.video.path).name,
         notable=[f for f in analysis.findings if f.severity != "ok"],
         nothing=t[nothing_text_key([q.code for q in analysis.quality])],
         drifts=[f for f in analysis.findings if f.kind == "drift"],
@@ -78,3 +107,4 @@ def render_report(analysis: Analysis, video: Path | None = None,
         headline=lambda f: finding_headline(f, lang, with_severity=False),
         sev=lambda s: severity_text(s, lang), unit=lambda u: unit_text(u, lang),
         guidance=lambda f: finding_guidance(f, lang))
+

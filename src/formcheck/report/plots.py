@@ -77,3 +77,55 @@ def svg_of(fig: plt.Figure) -> str:
     plt.close(fig)
     svg = buffer.getvalue()
     return svg[svg.index("<svg"):]
+
+
+def plot_cycle_svg(analysis: Analysis, angle: str, lang: Lang = "en") -> str | None:
+    """One angle over the gait cycle as gait labs draw it: left and right means with ±1 SD
+    bands, each side's toe-off as a dashed line, stance and swing named along the top."""
+    cycle = analysis.gait_cycle.get(angle)
+    if cycle is None:
+        return None
+    sides = [(foot, c) for foot in ("left", "right") if (c := cycle.side(foot)) is not None]
+    if not sides:
+        return None
+    fig, ax = plt.subplots(figsize=(4.6, 2.9), dpi=100)
+    pct = np.arange(len(sides[0][1].mean))
+    for foot, c in sides:
+        mean = np.array(c.mean, dtype=float)  # None → NaN
+        sd = np.array(c.sd, dtype=float)
+        colour = SIDE_COLOURS[foot]
+        label = f"{side_text(foot, lang)} (n={c.n_cycles})"
+        if c.low_confidence:
+            label += " " + ui_text("cycle_low_confidence_short", lang)
+        ax.fill_between(pct, mean - sd, mean + sd, color=colour, alpha=0.18, lw=0)
+        ax.plot(pct, mean, color=colour, lw=1.8, label=label,
+                ls="--" if c.low_confidence else "-")
+        if c.stance_pct is not None:
+            ax.axvline(c.stance_pct, color=colour, lw=1.0, ls=":")
+    if ax.get_ylim()[0] < 0 < ax.get_ylim()[1]:
+        ax.axhline(0.0, color="#616161", lw=0.6)
+    _phase_bar(ax, [c.stance_pct for _, c in sides if c.stance_pct is not None], lang)
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_title(ui_text(f"cycle_{angle}", lang), fontsize=10, loc="left", pad=16)
+    ax.set_xlabel(ui_text("cycle_x", lang), fontsize=8)
+    ax.set_ylabel(unit_text(cycle.unit, lang), fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=7, loc="best", frameon=False)
+    ax.grid(alpha=0.3)
+    return svg_of(fig)
+
+
+def _phase_bar(ax: plt.Axes, stance_pcts: list[float], lang: Lang) -> None:
+    """A thin bar just above the plot: stance (dark) up to the mean toe-off, swing after."""
+    if not stance_pcts:
+        return
+    toe_off = float(np.mean(stance_pcts))
+    blend = ax.get_xaxis_transform()  # x in data (%), y in axes fractions
+    for start, stop, colour, key in ((0.0, toe_off, "#546e7a", "cycle_stance"),
+                                     (toe_off, 100.0, "#cfd8dc", "cycle_swing")):
+        ax.add_patch(plt.Rectangle((start, 1.01), stop - start, 0.05, transform=blend,
+                                   color=colour, clip_on=False, lw=0))
+        ax.text((start + stop) / 2, 1.035, ui_text(key, lang), transform=blend, fontsize=7,
+                ha="center", va="center", color="white" if key == "cycle_stance" else "#263238",
+                clip_on=False)

@@ -13,12 +13,14 @@ from formcheck.io.results import load_analysis
 from formcheck.outputs import write_outputs
 from formcheck.pipeline import AnalyzeOptions, analyze_track
 from formcheck.report.html import render_report
+from formcheck.schema import CycleWithheld
 from formcheck.synthetic import (
     FrontalRunner,
     SyntheticRunner,
     synthetic_frontal_track,
     synthetic_side_track,
 )
+from formcheck.texts import ui_texts
 
 
 def _blank_video(path: Path, width: int, height: int, frames: int) -> Path:
@@ -86,3 +88,25 @@ def test_an_analysis_with_a_metric_this_version_does_not_know_still_renders() ->
     html = render_report(later, None)
     assert "<svg" in html
     assert new in compare_analyses(later, later)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_report_draws_the_gait_cycle_curves(lang: str) -> None:
+    """One plot per curve of the view, stance and swing named, the sign convention and each
+    side's toe-off in the caption; a withheld side says why instead."""
+    t = ui_texts(lang)  # type: ignore[arg-type]
+    track, _ = synthetic_side_track(SyntheticRunner(duration_s=6))
+    analysis = analyze_track(track, AnalyzeOptions(lang=lang))  # type: ignore[arg-type]
+    html = render_report(analysis, None)
+    section = html[html.index(f"<h2>{t['gait_cycle']}</h2>"):]
+    section = section[:section.index("<h2>", 4)]
+    assert section.count("<svg") == len(analysis.gait_cycle) == 3
+    assert t["cycle_stance"] in section and t["cycle_swing"] in section
+    for angle in analysis.gait_cycle:
+        assert t[f"cycle_{angle}"] in section and t[f"cycle_{angle}_sign"] in section
+    knee = analysis.gait_cycle["knee_flexion"]
+    withheld = knee.model_copy(update={"right": None, "withheld": {
+        "right": CycleWithheld(reason="too_few_cycles", n_cycles=2, min_cycles=3)}})
+    html = render_report(analysis.model_copy(update={"gait_cycle": {"knee_flexion": withheld}}))
+    assert t["cycle_withheld_too_few_cycles"].format(
+        side=t["right"], n=2, min=3) in html.replace("&#39;", "'")
