@@ -54,7 +54,9 @@ A stride counts when its metrics were not withheld. It is dropped from a curve w
 has a gap longer than {100 * g.max_gap_cycle_fraction:g} % of the cycle, and from all curves
 when its cycle is longer than {g.max_cycle_of_median:g} × the clip's median (a missed strike).
 Fewer than {g.min_cycles} strides on a side: no curve, and the reason is given. Fewer than
-{f.min_strides}: the curve is marked low confidence.
+{f.min_strides}: the curve is marked low confidence. In a side view the far leg (seen
+through the body, hidden in swing) has no knee or hip curve of its own: a clip from its side
+gives it.
 
 | curve | unit | views | sign convention (per side) | series (left, right) |
 |---|---|---|---|---|

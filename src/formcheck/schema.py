@@ -192,7 +192,7 @@ class CycleSide(_Model):
 class CycleWithheld(_Model):
     """Why a side has no curve: every stride of the side was withheld, or too few usable."""
 
-    reason: Literal["no_usable_strides", "too_few_cycles"]
+    reason: Literal["no_usable_strides", "too_few_cycles", "far_leg"]
     n_cycles: int = 0
     min_cycles: int = 3
 

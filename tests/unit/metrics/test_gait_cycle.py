@@ -221,12 +221,18 @@ def test_pipeline_curves_in_the_analysis_and_its_json() -> None:
     track, _ = synthetic_side_track(SyntheticRunner(duration_s=6))
     analysis = analyze_track_run(track).analysis
     assert set(analysis.gait_cycle) == {"knee_flexion", "hip_flexion", "trunk_lean"}
+    assert analysis.view == "side_right"  # the left leg is the far one
     for foot in ("left", "right"):
-        c = analysis.gait_cycle["knee_flexion"].side(foot)
+        c = analysis.gait_cycle["trunk_lean"].side(foot)
         assert c is not None and len(c.mean) == len(c.sd) == 101
         usable = sum(1 for s in analysis.strides if s.foot == foot and s.metrics)
         assert 3 <= c.n_cycles <= usable - 1  # the last stride has no next contact
         assert all(v is not None and round(v, 2) == v for v in c.mean + c.sd)
+    for angle in ("knee_flexion", "hip_flexion"):
+        # the near leg's own curves; the far leg's are withheld with the reason
+        assert analysis.gait_cycle[angle].side("right") is not None
+        assert analysis.gait_cycle[angle].side("left") is None
+        assert analysis.gait_cycle[angle].withheld["left"].reason == "far_leg"
     again = Analysis.model_validate_json(analysis.model_dump_json())
     assert again == analysis
     old = analysis.model_dump(mode="json")
