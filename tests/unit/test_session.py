@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import unescape
 from functools import cache
 from pathlib import Path
 
@@ -217,3 +218,20 @@ def test_cli_session(tmp_path: Path) -> None:
     bad = CliRunner().invoke(app, ["session", str(tmp_path / "nothing-here"),
                                    "--out", str(tmp_path / "s3")])
     assert bad.exit_code != 0 and "nothing-here" in bad.output
+
+
+def test_each_legs_gait_cycle_curve_comes_from_its_own_side_view() -> None:
+    left_view, right_view, rear = side(False), side(True), frontal(False)
+    session = session_of(rear, right_view, left_view)
+    knee = session.gait_cycle["knee_flexion"]
+    assert (knee.left_clip, knee.right_clip) == ("3", "2")
+    assert knee.curves.left == left_view.gait_cycle["knee_flexion"].left
+    assert knee.curves.right == right_view.gait_cycle["knee_flexion"].right
+    pelvis = session.gait_cycle["pelvic_obliquity"]
+    assert (pelvis.left_clip, pelvis.right_clip) == ("1", "1")
+    only_left = session_of(left_view)
+    assert only_left.gait_cycle["knee_flexion"].right_clip is None  # far leg: no curve
+    html = unescape(render_session(only_left))
+    assert "no clip of this session gives this curve; add a clip filmed from the runner's " \
+           "right side" in html
+    assert "left (n=" in html and "· clip 1" in html  # the legend names the clip

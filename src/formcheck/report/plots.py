@@ -13,7 +13,7 @@ matplotlib.rcParams["svg.fonttype"] = "none"
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from formcheck.schema import Analysis  # noqa: E402
+from formcheck.schema import Analysis, CycleAngle  # noqa: E402
 from formcheck.texts import Lang, side_text, ui_text, unit_text  # noqa: E402
 
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
@@ -80,11 +80,16 @@ def svg_of(fig: plt.Figure) -> str:
 
 
 def plot_cycle_svg(analysis: Analysis, angle: str, lang: Lang = "en") -> str | None:
-    """One angle over the gait cycle as gait labs draw it: left and right means with ±1 SD
-    bands, each side's toe-off as a dashed line, stance and swing named along the top."""
+    """One angle of an analysis over the gait cycle (`cycle_svg`)."""
     cycle = analysis.gait_cycle.get(angle)
-    if cycle is None:
-        return None
+    return None if cycle is None else cycle_svg(cycle, angle, lang)
+
+
+def cycle_svg(cycle: CycleAngle, angle: str, lang: Lang = "en",
+              sources: dict[str, str] | None = None) -> str | None:
+    """One angle over the gait cycle as gait labs draw it: left and right means with ±1 SD
+    bands, each side's toe-off as a dashed line, stance and swing named along the top.
+    `sources`: per side, where its curve comes from (a session's clip), added to the legend."""
     sides = [(foot, c) for foot in ("left", "right") if (c := cycle.side(foot)) is not None]
     if not sides:
         return None
@@ -97,6 +102,8 @@ def plot_cycle_svg(analysis: Analysis, angle: str, lang: Lang = "en") -> str | N
         label = f"{side_text(foot, lang)} (n={c.n_cycles})"
         if c.low_confidence:
             label += " " + ui_text("cycle_low_confidence_short", lang)
+        if sources and foot in sources:
+            label += f" · {sources[foot]}"
         ax.fill_between(pct, mean - sd, mean + sd, color=colour, alpha=0.18, lw=0)
         ax.plot(pct, mean, color=colour, lw=1.8, label=label,
                 ls="--" if c.low_confidence else "-")

@@ -14,11 +14,12 @@ from formcheck.advice import advice_book, advise, disclaimer, drift_findings, sa
 from formcheck.compare import compare_analyses
 from formcheck.config import FindingsConfig
 from formcheck.metrics.registry import REGISTRY
-from formcheck.schema import Analysis, Finding, SideName, Stat
+from formcheck.schema import Analysis, CycleAngle, CycleSide, Finding, SideName, Stat
 from formcheck.session.schema import (
     SessionAnalysis,
     SessionChange,
     SessionClip,
+    SessionCycle,
     SessionGap,
     SessionMetric,
     SourcedStat,
@@ -80,6 +81,37 @@ def choose_sources(results: list[ClipResult]) -> dict[str, SessionMetric]:
                 near_leg=a.view == f"side_{side}" if a.view.startswith("side") else None)
         if chosen:
             out[metric] = SessionMetric(**chosen)
+    return out
+
+
+def choose_cycles(results: list[ClipResult]) -> dict[str, SessionCycle]:
+    """Per gait-cycle angle and side, the curve of the clip with the most usable strides
+    (a side view's far leg has none, so each leg's curves come from its own side's view)."""
+    analysed = [r for r in results if r.analysis is not None]
+    out: dict[str, SessionCycle] = {}
+    angles = dict.fromkeys(a for r in analysed for a in r.analysis.gait_cycle)  # type: ignore[union-attr]
+    for angle in angles:
+        picked: dict[str, tuple[str, CycleSide]] = {}
+        unit = sign = ""
+        for side in SIDES:
+            candidates = []
+            for r in analysed:
+                cycle = r.analysis.gait_cycle.get(angle)  # type: ignore[union-attr]
+                curve = cycle.side(side) if cycle is not None else None
+                if cycle is not None and curve is not None:
+                    unit, sign = cycle.unit, cycle.sign
+                    candidates.append((not curve.low_confidence, curve.n_cycles, r.clip.id,
+                                       curve))
+            if candidates:
+                best = max(candidates, key=lambda c: c[:2])
+                picked[side] = (best[2], best[3])
+        if picked:
+            out[angle] = SessionCycle(
+                curves=CycleAngle(unit=unit, sign=sign,
+                                  left=picked["left"][1] if "left" in picked else None,
+                                  right=picked["right"][1] if "right" in picked else None),
+                left_clip=picked["left"][0] if "left" in picked else None,
+                right_clip=picked["right"][0] if "right" in picked else None)
     return out
 
 
@@ -176,5 +208,6 @@ def combine(results: list[ClipResult], lang: Lang = "en",
         tool_version=__version__, lang=lang, clips=[r.clip for r in results],
         metrics=metrics, metric_info=info,
         findings=sourced_findings(results, metrics, lang) + change_findings,
-        changes=changes, gaps=coverage_gaps(results, metrics, changes),
+        changes=changes, gait_cycle=choose_cycles(results),
+        gaps=coverage_gaps(results, metrics, changes),
         disclaimer=disclaimer(lang), safety=safety_notes(lang))

@@ -118,6 +118,34 @@ def finding_groups(findings: list[Finding], session: SessionAnalysis, lang: Lang
     return sorted(groups.values(), key=lambda g: -SEVERITY_RANK[g["severity"]])
 
 
+def _cycles(session: SessionAnalysis, lang: Lang) -> list[dict]:
+    """The session's gait-cycle plots, each side's curve labelled with its clip."""
+    from formcheck.metrics.gait_cycle import SIDE_CYCLE_ANGLES
+    from formcheck.report.plots import cycle_svg
+
+    t = ui_texts(lang)
+    side_angles = {a.id for a in SIDE_CYCLE_ANGLES}
+    out = []
+    for angle, cycle in session.gait_cycle.items():
+        clips = {"left": cycle.left_clip, "right": cycle.right_clip}
+        sources = {side: ui_text("session_clip", lang) + f" {clip}"
+                   for side, clip in clips.items() if clip is not None}
+        lines = [t[f"cycle_{angle}_sign"]]
+        for side in SIDES:
+            curve = cycle.curves.side(side)
+            if curve is not None and curve.stance_pct is not None:
+                lines.append(t["cycle_toe_off"].format(
+                    side=side_text(side, lang), pct=curve.stance_pct,
+                    sd=curve.stance_pct_sd or 0.0, n=curve.n_cycles) + f" · {sources[side]}")
+            elif curve is None:
+                views = [f"side_{side}"] if angle in side_angles else ["rear", "front"]
+                lines.append(t["session_cycle_missing"].format(
+                    side=side_text(side, lang), views=views_phrase(views, lang)))
+        out.append({"svg": cycle_svg(cycle.curves, angle, lang, sources), "lines": lines,
+                    "title": t[f"cycle_{angle}"]})
+    return out
+
+
 def render_session(session: SessionAnalysis) -> str:
     """The session report's HTML (links to each clip's own report in its folder)."""
     lang = session.lang
@@ -134,7 +162,7 @@ def render_session(session: SessionAnalysis) -> str:
         s=session, t=ui_texts(lang), lang=lang, rows=_rows(session, lang),
         groups=finding_groups(notable, session, lang),
         drifts=[f for f in session.findings if f.kind == "drift"],
-        changes=changes, gaps=gap_sentences(session.gaps, lang),
+        changes=changes, gaps=gap_sentences(session.gaps, lang), cycles=_cycles(session, lang),
         view=lambda v: view_text(v, lang) if v else "–",
         source=lambda f: source_tag(f, session, lang),
         sev=lambda s: severity_text(s, lang), unit=lambda u: unit_text(u, lang))

@@ -9,7 +9,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from formcheck.schema import SCHEMA_VERSION, Drift, Finding, MetricInfo, Stat, _Model
+from formcheck.schema import (
+    SCHEMA_VERSION,
+    CycleAngle,
+    Drift,
+    Finding,
+    MetricInfo,
+    Stat,
+    _Model,
+)
 
 ViewName = Literal["side_left", "side_right", "rear", "front"]
 
@@ -39,6 +47,14 @@ class SourcedStat(_Model):
 class SessionMetric(_Model):
     left: SourcedStat | None = None
     right: SourcedStat | None = None
+
+
+class SessionCycle(_Model):
+    """One gait-cycle angle, each side's curve from the clip that gives it best."""
+
+    curves: CycleAngle  # left and right as in that clip's analysis (no `withheld`)
+    left_clip: str | None = None
+    right_clip: str | None = None
 
 
 class SessionChange(_Model):
@@ -71,6 +87,7 @@ class SessionAnalysis(_Model):
     metric_info: dict[str, MetricInfo] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
     changes: list[SessionChange] = Field(default_factory=list)
+    gait_cycle: dict[str, SessionCycle] = Field(default_factory=dict)
     gaps: list[SessionGap] = Field(default_factory=list)
     disclaimer: str = ""
     safety: list[str] = Field(default_factory=list)
