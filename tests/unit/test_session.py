@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from html import unescape
 from functools import cache
+from html import unescape
 from pathlib import Path
 
 import pytest
