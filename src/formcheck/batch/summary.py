@@ -8,9 +8,11 @@ import os
 from pathlib import Path
 
 from formcheck.batch.ledger import Ledger, Row
+from formcheck.batch.trend_view import since_last_html, trend_svg
+from formcheck.batch.trends import AthleteTrend, athlete_trend, trends_csv
 from formcheck.io.results import atomic_write_text, load_analysis
-from formcheck.metrics.registry import REGISTRY
 from formcheck.outputs import ANALYSIS_JSON, REPORT_HTML
+from formcheck.schema import Analysis
 from formcheck.texts import Lang, metric_label, ui_texts, view_text
 
 BASE_COLUMNS = ["athlete", "session", "clip", "state", "view", "cadence_spm", "n_strides",
@@ -50,8 +52,20 @@ def write_summary(ledger: Ledger, out_dir: Path, lang: Lang = "en") -> list[dict
     writer.writerows(rows)
     atomic_write_text(out_dir / "summary.csv", buffer.getvalue())
     _write_parquet(rows, columns, out_dir / "summary.parquet")
-    atomic_write_text(out_dir / "index.html", render_index(rows, metric_columns, lang))
+    trends = athlete_trends(ledger)
+    atomic_write_text(out_dir / "trends.csv", trends_csv(trends))
+    atomic_write_text(out_dir / "index.html", render_index(rows, metric_columns, lang, trends))
     return rows
+
+
+def athlete_trends(ledger: Ledger) -> list[AthleteTrend]:
+    """Each athlete's sessions (the analysed clips of each) as a trend."""
+    sessions: dict[str, dict[str, list[Analysis]]] = {}
+    for row in ledger.rows("done"):
+        if row.out_dir:
+            analysis = load_analysis(Path(row.out_dir) / ANALYSIS_JSON.name)
+            sessions.setdefault(row.athlete, {}).setdefault(row.session, []).append(analysis)
+    return [athlete_trend(athlete, by_session) for athlete, by_session in sorted(sessions.items())]
 
 
 def _write_parquet(rows: list[dict], columns: list[str], path: Path) -> None:
@@ -69,38 +83,19 @@ def _write_parquet(rows: list[dict], columns: list[str], path: Path) -> None:
     tmp.replace(path)
 
 
-def _athlete_plot(rows: list[dict], metrics: list[str], lang: Lang = "en") -> str:
-    """Small multiples: each metric's median (both feet) per session."""
-    from formcheck.report.plots import plt, svg_of
-
-    sessions = sorted({r["session"] for r in rows})
-    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 2.4), dpi=100,
-                             squeeze=False)
-    for ax, metric in zip(axes[0], metrics, strict=True):
-        values = [next((r.get(f"{metric}_both") for r in rows if r["session"] == s), None)
-                  for s in sessions]
-        xs = [i for i, v in enumerate(values) if v is not None]
-        ax.plot(xs, [values[i] for i in xs], "o-", color="#1f77b4")
-        ax.set_xticks(range(len(sessions)), sessions, rotation=30, fontsize=7, ha="right")
-        ax.set_title(metric_label(metric, lang), fontsize=9, loc="left")
-        ax.tick_params(labelsize=7)
-        ax.grid(alpha=0.3)
-    return svg_of(fig)
-
-
 def _drift_labels(flagged: str | None, lang: Lang) -> str:
     """The drifted metrics' short names ("–" when none)."""
     return ", ".join(metric_label(m, lang) for m in flagged.split(";")) if flagged else "–"
 
 
-def render_index(rows: list[dict], metric_columns: list[str], lang: Lang = "en") -> str:
-    """The batch's index.html in `lang` (clip names, athletes and sessions as given)."""
+def render_index(rows: list[dict], metric_columns: list[str], lang: Lang = "en",
+                 trends: list[AthleteTrend] | None = None) -> str:
+    """The batch's index.html in `lang` (clip names, athletes and sessions as given), with
+    each athlete's trend over their sessions when `trends` are given."""
     from html import escape
 
     t = ui_texts(lang)
-
-    guided = [m for m in REGISTRY if REGISTRY[m].guidance is not None
-              and f"{m}_both" in metric_columns]
+    trend_of = {trend.athlete: trend for trend in trends or []}
     parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
              f"<title>{t['batch_title']}</title>"
@@ -108,6 +103,7 @@ def render_index(rows: list[dict], metric_columns: list[str], lang: Lang = "en")
              "margin:24px;color:#1d2330} table{border-collapse:collapse;width:100%}"
              "td,th{border-bottom:1px solid #e3e6eb;padding:4px 8px;font-size:.9rem;"
              "text-align:left} .failed{color:#c62828} svg{max-width:100%;height:auto}"
+             " .note{color:#5b6475;font-size:.85rem} .changed{color:#c62828;font-weight:600}"
              f"</style></head><body><h1>{t['batch_title']}</h1>"]
     done = [r for r in rows if r["state"] == "done"]
     counts = t["batch_counts"].format(clips=len(rows), done=len(done),
@@ -116,15 +112,20 @@ def render_index(rows: list[dict], metric_columns: list[str], lang: Lang = "en")
     for athlete in sorted({r["athlete"] for r in rows}):
         mine = [r for r in rows if r["athlete"] == athlete]
         parts.append(f"<h2>{escape(athlete)}</h2>")
-        analysed = [r for r in mine if r["state"] == "done"]
-        metrics = [m for m in guided if any(r.get(f"{m}_both") is not None
-                                            for r in analysed)][:6]
-        if len(analysed) >= 1 and metrics:
-            parts.append(_athlete_plot(analysed, metrics, lang))
+        trend = trend_of.get(athlete)
+        if trend is not None:
+            order_note = t["batch_order_date" if trend.by_date else "batch_order_label"]
+            parts.append(f"<p class='note'>{escape(order_note)}</p>")
+            if (svg := trend_svg(trend, lang)) is not None:
+                parts.append(svg + f"<p class='note'>{escape(t['batch_trend_note'])}</p>")
+            parts.append(since_last_html(trend, lang))
         heads = ("batch_session", "batch_clip", "batch_view", "batch_cadence", "batch_flags",
                  "batch_drift", "batch_report")
-        parts.append("<table><tr>" + "".join(f"<th>{t[h]}</th>" for h in heads) + "</tr>")
-        for r in sorted(mine, key=lambda r: (r["session"], r["clip"])):
+        parts.append(f"<h3>{t['session_clips']}</h3><table><tr>"
+                     + "".join(f"<th>{t[h]}</th>" for h in heads) + "</tr>")
+        order = {label: i for i, label in enumerate(trend.sessions)} if trend else {}
+        for r in sorted(mine, key=lambda r: (order.get(r["session"], len(order)),
+                                             r["session"], r["clip"])):
             if r["state"] == "done":
                 link = f"<a href='{escape(r['report'])}'>{t['batch_report']}</a>"
                 cadence = f"{r['cadence_spm']:.0f}" if r.get("cadence_spm") else "–"
