@@ -50,6 +50,10 @@ def test_batch_summary_skip_and_change(tmp_path: Path) -> None:
     assert pq.read_table(out / "summary.parquet").num_rows == 6
     index = (out / "index.html").read_text()
     assert index.count("report.html") == 5 and "<svg" in index
+    trends = list(csv.DictReader((out / "trends.csv").open()))
+    athletes_with_two_sessions = {r["athlete"] for r in trends}
+    assert athletes_with_two_sessions and all(r["session_previous"] != r["session_latest"]
+                                              for r in trends)
     # an unchanged clip is never analysed again
     second = run_batch([str(tmp_path / "season")], out, BatchOptions(workers=2),
                        analyzer=fake_analyzer)
