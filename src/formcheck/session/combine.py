@@ -8,6 +8,7 @@ analysis (or from `compare_analyses` between two of them), labelled with that cl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from formcheck import __version__
 from formcheck.advice import advice_book, advise, disclaimer, drift_findings, safety_notes
@@ -23,6 +24,7 @@ from formcheck.session.schema import (
     SessionGap,
     SessionMetric,
     SourcedStat,
+    ViewName,
 )
 from formcheck.texts import Lang
 
@@ -46,62 +48,59 @@ def deviation_metrics() -> list[str]:
             and not d.validation_only and not d.needs_height]
 
 
-def _preference(metric: str, side: str, item: ClipResult) -> tuple:
+def _preference(metric: str, side: SideName, analysis: Analysis, min_strides: int) -> tuple:
     """Sort key (larger = better) of a clip as the source of one side of a metric: a side
     view of that leg's own side first (the leg nearest the camera), then enough strides, then
     more strides, then the surer view."""
-    analysis = item.analysis
-    assert analysis is not None
     stat: Stat = getattr(analysis.summary[metric], side)
     near = analysis.view == f"side_{side}" or not analysis.view.startswith("side")
-    enough = stat.n >= FindingsConfig().min_strides
-    return (near, enough, stat.n, analysis.view_confidence)
+    return (near, stat.n >= min_strides, stat.n, analysis.view_confidence)
 
 
-def choose_sources(results: list[ClipResult]) -> dict[str, SessionMetric]:
+def analysed(results: list[ClipResult]) -> dict[str, Analysis]:
+    """The clips that could be analysed, by id, in session order."""
+    return {r.clip.id: r.analysis for r in results if r.analysis is not None}
+
+
+def choose_sources(analyses: dict[str, Analysis], min_strides: int,
+                   ) -> dict[str, SessionMetric]:
     """Per metric and side, the clip that measures it best (see `_preference`)."""
-    analysed = [r for r in results if r.analysis is not None]
     out: dict[str, SessionMetric] = {}
-    metrics = dict.fromkeys(m for r in analysed for m in r.analysis.summary)  # type: ignore[union-attr]
-    for metric in metrics:
+    for metric in dict.fromkeys(m for a in analyses.values() for m in a.summary):
         definition = REGISTRY.get(metric)
         if definition is None or definition.validation_only:
             continue
         chosen: dict[str, SourcedStat] = {}
         for side in SIDES:
-            candidates = [r for r in analysed if metric in r.analysis.summary  # type: ignore[union-attr]
-                          and getattr(r.analysis.summary[metric], side).n > 0]  # type: ignore[union-attr]
+            candidates = [(clip, a) for clip, a in analyses.items() if metric in a.summary
+                          and getattr(a.summary[metric], side).n > 0]
             if not candidates:
                 continue
-            best = max(candidates, key=lambda r: _preference(metric, side, r))
-            a = best.analysis
-            assert a is not None
+            clip, a = max(candidates,
+                          key=lambda c: _preference(metric, side, c[1], min_strides))
             chosen[side] = SourcedStat(
-                clip=best.clip.id, view=a.view, stat=getattr(a.summary[metric], side),
+                clip=clip, view=a.view, stat=getattr(a.summary[metric], side),
                 near_leg=a.view == f"side_{side}" if a.view.startswith("side") else None)
         if chosen:
             out[metric] = SessionMetric(**chosen)
     return out
 
 
-def choose_cycles(results: list[ClipResult]) -> dict[str, SessionCycle]:
+def choose_cycles(analyses: dict[str, Analysis]) -> dict[str, SessionCycle]:
     """Per gait-cycle angle and side, the curve of the clip with the most usable strides
     (a side view's far leg has none, so each leg's curves come from its own side's view)."""
-    analysed = [r for r in results if r.analysis is not None]
     out: dict[str, SessionCycle] = {}
-    angles = dict.fromkeys(a for r in analysed for a in r.analysis.gait_cycle)  # type: ignore[union-attr]
-    for angle in angles:
+    for angle in dict.fromkeys(g for a in analyses.values() for g in a.gait_cycle):
         picked: dict[str, tuple[str, CycleSide]] = {}
         unit = sign = ""
         for side in SIDES:
             candidates = []
-            for r in analysed:
-                cycle = r.analysis.gait_cycle.get(angle)  # type: ignore[union-attr]
+            for clip, a in analyses.items():
+                cycle = a.gait_cycle.get(angle)
                 curve = cycle.side(side) if cycle is not None else None
                 if cycle is not None and curve is not None:
                     unit, sign = cycle.unit, cycle.sign
-                    candidates.append((not curve.low_confidence, curve.n_cycles, r.clip.id,
-                                       curve))
+                    candidates.append((not curve.low_confidence, curve.n_cycles, clip, curve))
             if candidates:
                 best = max(candidates, key=lambda c: c[:2])
                 picked[side] = (best[2], best[3])
@@ -115,15 +114,10 @@ def choose_cycles(results: list[ClipResult]) -> dict[str, SessionCycle]:
     return out
 
 
-def _by_id(results: list[ClipResult]) -> dict[str, Analysis]:
-    return {r.clip.id: r.analysis for r in results if r.analysis is not None}
-
-
-def sourced_findings(results: list[ClipResult], metrics: dict[str, SessionMetric],
+def sourced_findings(analyses: dict[str, Analysis], metrics: dict[str, SessionMetric],
                      lang: Lang) -> list[Finding]:
     """Each chosen value's finding from its clip, with the documents' advice in `lang`, and
     each clip's own drift findings for the metrics it is the source of."""
-    analyses = _by_id(results)
     level: list[Finding] = []
     drifts: list[Finding] = []
     for metric, sources in metrics.items():
@@ -146,68 +140,68 @@ def sourced_findings(results: list[ClipResult], metrics: dict[str, SessionMetric
     return level + drifts
 
 
-def early_late_changes(results: list[ClipResult], min_strides: int,
+def early_late_changes(analyses: dict[str, Analysis], min_strides: int,
                        lang: Lang) -> tuple[list[SessionChange], list[Finding]]:
     """Per view with two or more clips: the first against the last (clips in filming order),
     with `compare_analyses`' statistics, and findings for the changes the documents warn of."""
     changes: list[SessionChange] = []
     findings: list[Finding] = []
-    by_view: dict[str, list[ClipResult]] = {}
-    for r in results:
-        if r.analysis is not None:
-            by_view.setdefault(r.analysis.view, []).append(r)
+    by_view: dict[ViewName, list[str]] = {}
+    for clip, a in analyses.items():
+        by_view.setdefault(a.view, []).append(clip)
     for view, clips in by_view.items():
         if len(clips) < 2:
             continue
         early, late = clips[0], clips[-1]
-        assert early.analysis is not None and late.analysis is not None
-        result = compare_analyses(early.analysis, late.analysis, min_strides)
-        changes.append(SessionChange(view=view, early_clip=early.clip.id,  # type: ignore[arg-type]
-                                     late_clip=late.clip.id, metrics=result))
-        findings += [f.model_copy(update={"clip": late.clip.id,
-                                          "compared_with": early.clip.id})
+        result = compare_analyses(analyses[early], analyses[late], min_strides)
+        changes.append(SessionChange(view=view, early_clip=early, late_clip=late,
+                                     metrics=result))
+        findings += [f.model_copy(update={"clip": late, "compared_with": early})
                      for f in drift_findings(result, lang)]
     return changes, findings
 
 
-def coverage_gaps(results: list[ClipResult], metrics: dict[str, SessionMetric],
+def coverage_gaps(analyses: dict[str, Analysis], metrics: dict[str, SessionMetric],
                   changes: list[SessionChange]) -> list[SessionGap]:
     """The documents' deviations no clip measured (per side), with the views that would, and
     a missing early/late comparison."""
     gaps: list[SessionGap] = []
-    analysed = [r for r in results if r.analysis is not None]
     for metric in deviation_metrics():
-        views = list(REGISTRY[metric].camera_views)
+        views = [cast(ViewName, v) for v in REGISTRY[metric].camera_views]
         for side in SIDES:
             sources = metrics.get(metric)
             if sources is not None and getattr(sources, side) is not None:
                 continue
-            wanted = [f"side_{side}"] if views == ["side_left", "side_right"] else views
-            tried = [r.clip.id for r in analysed
-                     if r.analysis is not None and r.analysis.view in wanted]
+            wanted: list[ViewName] = [side_view(side)] \
+                if views == ["side_left", "side_right"] else views
+            tried = [clip for clip, a in analyses.items() if a.view in wanted]
             gaps.append(SessionGap(kind="metric", metric=metric, side=side,
-                                   add_views=wanted, tried=tried))  # type: ignore[arg-type]
-    within_clip = any(r.analysis is not None and r.analysis.drift for r in analysed)
+                                   add_views=wanted, tried=tried))
+    within_clip = any(a.drift for a in analyses.values())
     if not changes and not within_clip:
-        views = list(dict.fromkeys(r.analysis.view for r in analysed
-                                   if r.analysis is not None))
-        gaps.append(SessionGap(kind="change", add_views=views))  # type: ignore[arg-type]
+        views = list(dict.fromkeys(a.view for a in analyses.values()))
+        gaps.append(SessionGap(kind="change", add_views=views))
     return gaps
+
+
+def side_view(side: SideName) -> ViewName:
+    """The side view in which `side`'s leg is near the camera."""
+    return "side_left" if side == "left" else "side_right"
 
 
 def combine(results: list[ClipResult], lang: Lang = "en",
             config: FindingsConfig | None = None) -> SessionAnalysis:
     """The session of `results` (clips in the order they were filmed)."""
     config = config or FindingsConfig()
-    metrics = choose_sources(results)
-    analyses = _by_id(results)
+    analyses = analysed(results)
+    metrics = choose_sources(analyses, config.min_strides)
     info = {m: analyses[next(s.clip for s in (v.left, v.right) if s is not None)].metrics[m]
             for m, v in metrics.items()}
-    changes, change_findings = early_late_changes(results, config.min_strides, lang)
+    changes, change_findings = early_late_changes(analyses, config.min_strides, lang)
     return SessionAnalysis(
         tool_version=__version__, lang=lang, clips=[r.clip for r in results],
         metrics=metrics, metric_info=info,
-        findings=sourced_findings(results, metrics, lang) + change_findings,
-        changes=changes, gait_cycle=choose_cycles(results),
-        gaps=coverage_gaps(results, metrics, changes),
+        findings=sourced_findings(analyses, metrics, lang) + change_findings,
+        changes=changes, gait_cycle=choose_cycles(analyses),
+        gaps=coverage_gaps(analyses, metrics, changes),
         disclaimer=disclaimer(lang), safety=safety_notes(lang))
