@@ -17,7 +17,6 @@ from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, select_autoescape
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,69 +24,23 @@ from formcheck import __version__
 from formcheck.batch.jobs import Analyzer
 from formcheck.config import Config
 from formcheck.outputs import OUTPUTS, REPORT_HTML
-from formcheck.texts import LANGS, Lang, notes_joiner, ui_text, ui_texts
+from formcheck.texts import Lang, notes_joiner, ui_text, ui_texts
 from formcheck.web.dispatcher import Dispatcher
 from formcheck.web.guards import BodySizeLimit, SecurityHeaders
 from formcheck.web.session_routes import add_session_routes
+from formcheck.web.status import (
+    PAGE_CSP,
+    REPORT_CSP,
+    RESULT_FILES,
+    JobStatus,
+    job_status,
+    request_lang,
+)
 from formcheck.web.store import Job, JobStore, new_job_id
 from formcheck.web.uploads import UploadRejected, UploadTooLarge, check_upload, save_upload
 
-RESULT_FILES = {o.name: o.media_type for o in OUTPUTS}
 INLINE = {o.name for o in OUTPUTS if o.inline}  # shown in the browser; the others download
-PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
-            "img-src 'self' data:; media-src 'self'; connect-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'")
-REPORT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; media-src 'self'; "
-              "frame-ancestors 'none'")
 ViewName = Literal["auto", "side_left", "side_right", "rear", "front"]  # as the CLI's --view
-
-
-class Progress(BaseModel):
-    stage: Literal["queued", "pose", "overlay", "done", "failed"]
-    done: int
-    total: int
-    fraction: float | None
-    queue_position: int | None
-
-
-class JobStatus(BaseModel):
-    id: str
-    state: Literal["queued", "running", "done", "failed"]
-    file_name: str
-    progress: Progress
-    error: str | None
-    results: dict[str, str] | None
-    page_url: str
-
-
-def _fraction(job: Job) -> float | None:
-    """Overall progress: the pose step is ~3/4 of the work, the overlay video ~1/4."""
-    if job.state == "done":
-        return 1.0
-    if not job.frames_total:
-        return None
-    share = min(1.0, job.frames_done / job.frames_total)
-    return round(0.75 * share if job.stage == "pose" else
-                 0.75 + 0.25 * share if job.stage == "overlay" else share, 4)
-
-
-def job_status(job: Job, store: JobStore) -> JobStatus:
-    results = {name.split(".")[0]: f"/api/jobs/{job.id}/{name}" for name in RESULT_FILES} \
-        if job.state == "done" else None
-    return JobStatus(
-        id=job.id, state=job.state, file_name=job.display_name,  # type: ignore[arg-type]
-        progress=Progress(stage=job.stage, done=job.frames_done,  # type: ignore[arg-type]
-                          total=job.frames_total, fraction=_fraction(job),
-                          queue_position=store.position(job) if job.state == "queued"
-                          else None),
-        error=job.error, results=results, page_url=f"/jobs/{job.id}")
-
-
-def _lang(request: Request, default: str | None = None) -> Lang:
-    chosen = request.query_params.get("lang") or default
-    if chosen in LANGS:
-        return chosen
-    return "ja" if request.headers.get("accept-language", "").startswith("ja") else "en"
 
 
 FIELD_LABELS = {"height_cm": "web_height", "view": "web_view", "lang": "web_lang"}
@@ -153,7 +106,7 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
                                                                PAGE_CSP})
 
     def error_response(request: Request, status: int, detail: str) -> Response:
-        lang = _lang(request)
+        lang = request_lang(request)
         detail = _detail_text(detail, lang)
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
             return JSONResponse(status_code=status, content={"detail": detail})
@@ -170,11 +123,11 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        return error_response(request, 422, _validation_message(exc, _lang(request)))
+        return error_response(request, 422, _validation_message(exc, request_lang(request)))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def upload_page(request: Request) -> HTMLResponse:
-        lang = _lang(request)
+        lang = request_lang(request)
         return page(templates["web_upload"].render(t=ui_texts(lang), lang=lang,
                                                    max_mb=f"{max_upload_mb:g}"))
 
@@ -253,7 +206,7 @@ def create_app(data_dir: Path, max_upload_mb: float = 500.0, workers: int = 1,
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     async def job_page(job_id: str, request: Request) -> HTMLResponse:
         job = _job(job_id)
-        lang = _lang(request, job.lang)
+        lang = request_lang(request, job.lang)
         return page(templates["web_job"].render(job=job, t=ui_texts(lang), lang=lang))
 
     return app

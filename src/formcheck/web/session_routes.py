@@ -17,6 +17,7 @@ from formcheck.config import Config
 from formcheck.session.run import SESSION_HTML, SESSION_JSON
 from formcheck.texts import Lang, ui_text, ui_texts
 from formcheck.web.sessions import SessionRecord, build_session, load_record, save_record
+from formcheck.web.status import REPORT_CSP, job_status, request_lang
 from formcheck.web.store import JobStore, new_job_id
 
 MAX_SESSION_CLIPS = 6
@@ -36,8 +37,6 @@ def add_session_routes(app: FastAPI, store: JobStore, data_dir: Path, config: Co
                        receive: Receive, page: Callable[[str], HTMLResponse],
                        templates_of: Callable[[str], Template]) -> None:
     """POST /api/sessions, GET /api/sessions/<id>[/<file>], GET /sessions/<id>."""
-    from formcheck.web.app import REPORT_CSP, _lang, job_status
-
     session_page = templates_of("web_session")
 
     def record_of(session_id: str) -> SessionRecord:
@@ -115,5 +114,5 @@ def add_session_routes(app: FastAPI, store: JobStore, data_dir: Path, config: Co
     @app.get("/sessions/{session_id}", response_class=HTMLResponse, include_in_schema=False)
     async def session_page_view(session_id: str, request: Request) -> HTMLResponse:
         record = record_of(session_id)
-        lang = _lang(request, record.lang)
+        lang = request_lang(request, record.lang)
         return page(session_page.render(record=record, t=ui_texts(lang), lang=lang))
