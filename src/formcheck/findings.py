@@ -31,6 +31,17 @@ def guidance_of(info: MetricInfo) -> Guidance | None:
     return Guidance(info.ok_min, info.ok_max, info.watch_max, info.source or "")
 
 
+def metric_info_of(metric_id: str) -> MetricInfo:
+    """What an analysis records about a metric, from this version's registry."""
+    d = REGISTRY[metric_id]
+    g = d.guidance
+    return MetricInfo(
+        unit=d.unit, sign=d.sign, validation_only=d.validation_only,
+        guidance=guidance_text(g, d.unit) if g else None,
+        ok_min=g.ok_min if g else None, ok_max=g.ok_max if g else None,
+        watch_max=g.watch_max if g else None, source=g.source if g else None, sdd=d.sdd)
+
+
 def leg_visibility(track: PoseTrack) -> dict[str, float]:
     """Mean MediaPipe visibility of each leg's landmarks over frames with a pose (feeds each
     finding's confidence)."""

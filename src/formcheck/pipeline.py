@@ -15,14 +15,13 @@ from formcheck.config import Config
 from formcheck.drift import drift_of
 from formcheck.events import GaitEvents
 from formcheck.families import ViewFamily, family_of
-from formcheck.findings import assess, asymmetry, guidance_text, leg_visibility
+from formcheck.findings import assess, asymmetry, leg_visibility, metric_info_of
 from formcheck.io.preview_frames import PreviewFrames
 from formcheck.io.video import probe
 from formcheck.keyframes import key_frames
 from formcheck.metrics.compute import StrideResult, build_contexts, compute_strides, summarise
 from formcheck.metrics.context import FrontalStrideContext
 from formcheck.metrics.gait_cycle import CurveWithheld, CycleCurves, gait_cycle_curves
-from formcheck.metrics.registry import REGISTRY
 from formcheck.plausibility import check_decoding, check_steps, gate_strides
 from formcheck.pose.backend import PoseBackend
 from formcheck.pose.mediapipe.landmarker import MediaPipeBackend
@@ -209,15 +208,7 @@ def _assemble(track: PoseTrack, decision: ViewDecision, events: GaitEvents,
               pose_fps: float | None, family: ViewFamily,
               leg_cm: float | None) -> schema.Analysis:
     info = track.video
-    metric_info = {}
-    for metric_id in summary:
-        d = REGISTRY[metric_id]
-        g = d.guidance
-        metric_info[metric_id] = schema.MetricInfo(
-            unit=d.unit, sign=d.sign, validation_only=d.validation_only,
-            guidance=guidance_text(g, d.unit) if g else None,
-            ok_min=g.ok_min if g else None, ok_max=g.ok_max if g else None,
-            watch_max=g.watch_max if g else None, source=g.source if g else None, sdd=d.sdd)
+    metric_info = {metric_id: metric_info_of(metric_id) for metric_id in summary}
     return schema.Analysis(
         tool_version=__version__,
         video=schema.VideoMeta(path=info.path, fps=round(track.fps, 3), width=info.width,

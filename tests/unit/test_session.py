@@ -235,3 +235,10 @@ def test_each_legs_gait_cycle_curve_comes_from_its_own_side_view() -> None:
     assert "no clip of this session gives this curve; add a clip filmed from the runner's " \
            "right side" in html
     assert "left (n=" in html and "· clip 1" in html  # the legend names the clip
+
+
+def test_an_analysis_from_before_metric_info_still_combines() -> None:
+    old = side(False).model_copy(update={"metrics": {}})
+    session = session_of(old, frontal(False))
+    assert session.metric_info["overstride_pct_leg"].unit == "% leg length"
+    assert "Overstride" in render_session(session)

@@ -14,6 +14,7 @@ from formcheck import __version__
 from formcheck.advice import advice_book, advise, disclaimer, drift_findings, safety_notes
 from formcheck.compare import compare_analyses
 from formcheck.config import FindingsConfig
+from formcheck.findings import metric_info_of
 from formcheck.metrics.registry import REGISTRY
 from formcheck.schema import Analysis, CycleAngle, CycleSide, Finding, SideName, Stat
 from formcheck.session.schema import (
@@ -195,8 +196,9 @@ def combine(results: list[ClipResult], lang: Lang = "en",
     config = config or FindingsConfig()
     analyses = analysed(results)
     metrics = choose_sources(analyses, config.min_strides)
-    info = {m: analyses[next(s.clip for s in (v.left, v.right) if s is not None)].metrics[m]
-            for m, v in metrics.items()}
+    # an analysis.json from before `Analysis.metrics` existed: this version's facts
+    info = {m: analyses[next(s.clip for s in (v.left, v.right) if s is not None)].metrics.get(m)
+            or metric_info_of(m) for m, v in metrics.items()}
     changes, change_findings = early_late_changes(analyses, config.min_strides, lang)
     return SessionAnalysis(
         tool_version=__version__, lang=lang, clips=[r.clip for r in results],
